@@ -1,0 +1,217 @@
+package dev.prefwork.store.gold;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.prefwork.core.Candidate;
+import dev.prefwork.core.CandidateGold;
+import dev.prefwork.core.InputException;
+import dev.prefwork.core.Preference;
+import dev.prefwork.core.Prompt;
+import dev.prefwork.store.Jdbc;
+import dev.prefwork.store.Workspace;
+import dev.prefwork.store.GoldRepository.PromptJudgments;
+import dev.prefwork.store.importer.ImportSource;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Gold judgments as JSONL, one prompt per line, candidates named by 0-based position:
+ * <pre>{"prompt_id": "p-001", "best": 2, "worst": 4,
+ *  "labels": [{"candidate": 2, "label": "GOOD"}], "ratings": [{"candidate": 2, "rating": 5}],
+ *  "preferences": [{"preferred": 2, "other": 0}], "note": "…"}</pre>
+ * Import validates every line against the workspace first and then writes all of it in one transaction.
+ */
+public final class GoldFile {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private record Line(long line, Prompt prompt, List<Candidate> candidates, ObjectNode json) {
+    }
+
+    public record Result(int prompts, int labels, int ratings, int picks, int preferences) {
+    }
+
+    private final Workspace workspace;
+
+    public GoldFile(Workspace workspace) {
+        this.workspace = workspace;
+    }
+
+    public Result importGold(ImportSource source) {
+        List<Line> lines = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(source.open(), StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)))) {
+            String s;
+            long n = 0;
+            while ((s = r.readLine()) != null) {
+                n++;
+                if (n == 1 && s.startsWith("\uFEFF")) s = s.substring(1);
+                if (s.isBlank()) continue;
+                lines.add(validate(source.name(), n, s));
+            }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InputException(source.name(), 0, null, "the file is not valid UTF-8");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + source.name() + ": " + e.getMessage(), e);
+        }
+        int[] counts = new int[5];
+        workspace.jdbc().inTransaction(c -> {
+            for (Line l : lines) write(c, l, counts);
+            return null;
+        });
+        return new Result(counts[0], counts[1], counts[2], counts[3], counts[4]);
+    }
+
+    private Line validate(String file, long n, String text) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(text);
+        } catch (IOException e) {
+            throw new InputException(file, n, null, "invalid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (!node.isObject()) throw new InputException(file, n, null, "expected one JSON object per line");
+        ObjectNode o = (ObjectNode) node;
+        JsonNode pid = o.get("prompt_id");
+        if (pid == null || !(pid.isTextual() || pid.isIntegralNumber())) throw new InputException(file, n, "prompt_id", "is missing; expected the prompt's id");
+        Prompt prompt = workspace.prompts().bySourceId(pid.asText())
+                .orElseThrow(() -> new InputException(file, n, "prompt_id", "no prompt with id '" + pid.asText() + "' in the workspace"));
+        List<Candidate> cands = workspace.candidates().forPrompt(prompt.id());
+        Line line = new Line(n, prompt, cands, o);
+        index(line, file, o.get("best"), "best");
+        index(line, file, o.get("worst"), "worst");
+        if (o.hasNonNull("best") && o.hasNonNull("worst") && o.get("best").asInt() == o.get("worst").asInt()) {
+            throw new InputException(file, n, "worst", "is the same candidate as 'best'");
+        }
+        for (JsonNode l : array(o, "labels", file, n)) {
+            index(line, file, l.get("candidate"), "labels[].candidate");
+            String v = l.path("label").asText("");
+            if (!v.equals("GOOD") && !v.equals("BAD")) throw new InputException(file, n, "labels[].label", "expected GOOD or BAD, found '" + v + "'");
+        }
+        for (JsonNode l : array(o, "ratings", file, n)) {
+            index(line, file, l.get("candidate"), "ratings[].candidate");
+            JsonNode v = l.get("rating");
+            if (v == null || !v.isIntegralNumber() || v.asInt() < 1 || v.asInt() > 5) throw new InputException(file, n, "ratings[].rating", "expected an integer 1 to 5");
+        }
+        for (JsonNode l : array(o, "preferences", file, n)) {
+            index(line, file, l.get("preferred"), "preferences[].preferred");
+            index(line, file, l.get("other"), "preferences[].other");
+            if (l.get("preferred").asInt() == l.get("other").asInt()) throw new InputException(file, n, "preferences[]", "compares a candidate with itself");
+        }
+        JsonNode note = o.get("note");
+        if (note != null && !note.isNull() && !note.isTextual()) throw new InputException(file, n, "note", "expected a string");
+        return line;
+    }
+
+    private static Iterable<JsonNode> array(ObjectNode o, String field, String file, long n) {
+        JsonNode a = o.get(field);
+        if (a == null || a.isNull()) return List.of();
+        if (!a.isArray()) throw new InputException(file, n, field, "expected a list");
+        for (JsonNode e : a) if (!e.isObject()) throw new InputException(file, n, field, "expected a list of objects");
+        return a;
+    }
+
+    private static void index(Line line, String file, JsonNode v, String field) {
+        if (v == null || v.isNull()) return;
+        if (!v.isIntegralNumber() || v.asInt() < 0 || v.asInt() >= line.candidates.size()) {
+            throw new InputException(file, line.line, field, "expected a candidate position 0.." + (line.candidates.size() - 1)
+                    + ", found " + v);
+        }
+    }
+
+    private static void write(Connection c, Line l, int[] counts) throws SQLException {
+        OffsetDateTime now = OffsetDateTime.now();
+        ObjectNode o = l.json;
+        long pid = l.prompt.id();
+        counts[0]++;
+        Long best = o.hasNonNull("best") ? l.candidates.get(o.get("best").asInt()).id() : null;
+        Long worst = o.hasNonNull("worst") ? l.candidates.get(o.get("worst").asInt()).id() : null;
+        String note = o.hasNonNull("note") && !o.get("note").asText().isBlank() ? o.get("note").asText() : null;
+        if (best != null || worst != null || note != null) {
+            Jdbc.update(c, "DELETE FROM gold_prompt WHERE prompt_id = ?", pid);
+            Jdbc.update(c, "INSERT INTO gold_prompt (prompt_id, best_candidate_id, worst_candidate_id, note, updated_at) VALUES (?, ?, ?, ?, ?)",
+                    pid, best, worst, note, now);
+            if (best != null || worst != null) counts[3]++;
+        }
+        Map<Long, String> labels = new HashMap<>();
+        Map<Long, Integer> ratings = new HashMap<>();
+        for (JsonNode x : o.path("labels")) labels.put(l.candidates.get(x.get("candidate").asInt()).id(), x.get("label").asText());
+        for (JsonNode x : o.path("ratings")) ratings.put(l.candidates.get(x.get("candidate").asInt()).id(), x.get("rating").asInt());
+        for (Candidate cand : l.candidates) {
+            String label = labels.get(cand.id());
+            Integer rating = ratings.get(cand.id());
+            if (label == null && rating == null) continue;
+            Jdbc.update(c, "DELETE FROM gold_candidate WHERE candidate_id = ?", cand.id());
+            Jdbc.update(c, "INSERT INTO gold_candidate (candidate_id, prompt_id, label, rating, updated_at) VALUES (?, ?, ?, ?, ?)",
+                    cand.id(), pid, label, rating, now);
+            if (label != null) counts[1]++;
+            if (rating != null) counts[2]++;
+        }
+        for (JsonNode x : o.path("preferences")) {
+            long p = l.candidates.get(x.get("preferred").asInt()).id();
+            long q = l.candidates.get(x.get("other").asInt()).id();
+            long a = Math.min(p, q);
+            long b = Math.max(p, q);
+            Jdbc.update(c, "DELETE FROM gold_preference WHERE candidate_a = ? AND candidate_b = ?", a, b);
+            Jdbc.update(c, "INSERT INTO gold_preference (candidate_a, candidate_b, prompt_id, preferred, updated_at) VALUES (?, ?, ?, ?, ?)",
+                    a, b, pid, p, now);
+            counts[4]++;
+        }
+    }
+
+    /** Writes every labelled prompt's gold to {@code out} (atomically: a temp file renamed into place). */
+    public int export(Path out) {
+        Path tmp = out.resolveSibling(out.getFileName() + ".part");
+        int n = 0;
+        try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            for (long pid : workspace.gold().labelledPromptIds()) {
+                Prompt p = workspace.prompts().get(pid).orElseThrow();
+                List<Candidate> cands = workspace.candidates().forPrompt(pid);
+                Map<Long, Integer> pos = new HashMap<>();
+                for (Candidate c : cands) pos.put(c.id(), c.position());
+                PromptJudgments j = workspace.gold().forPrompt(pid);
+                ObjectNode o = JSON.createObjectNode();
+                o.put("prompt_id", p.sourceId());
+                if (j.prompt().bestCandidateId() != null) o.put("best", pos.get(j.prompt().bestCandidateId()));
+                if (j.prompt().worstCandidateId() != null) o.put("worst", pos.get(j.prompt().worstCandidateId()));
+                ArrayNode labels = o.putArray("labels");
+                ArrayNode ratings = o.putArray("ratings");
+                for (CandidateGold g : j.candidates()) {
+                    if (g.label() != null) labels.addObject().put("candidate", pos.get(g.candidateId())).put("label", g.label().name());
+                    if (g.rating() != null) ratings.addObject().put("candidate", pos.get(g.candidateId())).put("rating", g.rating());
+                }
+                ArrayNode prefs = o.putArray("preferences");
+                for (Preference pr : j.preferences()) prefs.addObject().put("preferred", pos.get(pr.preferred())).put("other", pos.get(pr.other()));
+                if (j.prompt().note() != null) o.put("note", j.prompt().note());
+                w.write(o.toString());
+                w.write('\n');
+                n++;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+        }
+        try {
+            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+        }
+        return n;
+    }
+}

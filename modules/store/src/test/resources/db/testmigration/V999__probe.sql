@@ -1,0 +1,1 @@
+CREATE TABLE probe_v999 (id INT);
