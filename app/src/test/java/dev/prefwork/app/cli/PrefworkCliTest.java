@@ -1,0 +1,102 @@
+package dev.prefwork.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PrefworkCliTest {
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = PrefworkCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void initDemoThenStatsJsonShowsTheDemoCounts() throws IOException {
+        Path ws = dir.resolve("demo");
+        Run init = cli("init", ws.toString(), "--demo");
+        assertThat(init.code()).as(init.err()).isZero();
+        assertThat(init.out()).contains("66 prompts, 330 candidates");
+
+        Run stats = cli("stats", ws.toString(), "--json");
+        assertThat(stats.code()).isZero();
+        JsonNode json = new ObjectMapper().readTree(stats.out());
+        assertThat(json.at("/total/prompts").asInt()).isEqualTo(66);
+        assertThat(json.at("/total/candidates").asInt()).isEqualTo(330);
+        assertThat(json.at("/total/labelledPrompts").asInt()).isEqualTo(24);
+        assertThat(json.at("/total/bestWorst").asInt()).isEqualTo(24);
+        assertThat(json.at("/datasets/0/name").asText()).isEqualTo("demo");
+
+        Run table = cli("stats", ws.toString());
+        assertThat(table.out()).contains("demo").contains("total");
+    }
+
+    @Test
+    void importThenStatsThenReimportIsRefusedWithExitCode2() throws IOException {
+        Path ws = dir.resolve("ws");
+        assertThat(cli("init", ws.toString()).code()).isZero();
+        Path file = dir.resolve("pairs.jsonl");
+        Files.writeString(file, """
+                {"prompt":"Q1","chosen":"good","rejected":"bad"}
+                {"prompt":"Q2","chosen":"fine","rejected":"worse"}
+                """);
+        Run imp = cli("import", ws.toString(), file.toString());
+        assertThat(imp.code()).as(imp.err()).isZero();
+        assertThat(imp.out()).contains("2 prompts, 4 candidates, 2 pairs").contains("(trl)");
+
+        Run again = cli("import", ws.toString(), file.toString());
+        assertThat(again.code()).isEqualTo(2);
+        assertThat(again.err()).contains("already imported");
+    }
+
+    @Test
+    void badInputExitsWith2AndNamesTheLine() throws IOException {
+        Path ws = dir.resolve("ws");
+        cli("init", ws.toString());
+        Path file = dir.resolve("bad.jsonl");
+        Files.writeString(file, "{\"id\":\"a\",\"prompt\":\"P\",\"candidates\":[{\"text\":\"x\"}]}\n");
+        Run r = cli("import", ws.toString(), file.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("bad.jsonl:1: field 'candidates': has 1 candidate");
+    }
+
+    @Test
+    void missingWorkspaceAndUnknownFormatAreBadInput() throws IOException {
+        Path file = dir.resolve("x.jsonl");
+        Files.writeString(file, "{}");
+        Run r = cli("stats", dir.resolve("nowhere").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("no Prefwork workspace at");
+        cli("init", dir.resolve("ws").toString());
+        assertThat(cli("import", dir.resolve("ws").toString(), file.toString(), "--format", "xml").err())
+                .contains("unknown format 'xml'");
+        assertThat(cli("init", dir.resolve("ws").toString()).code()).isEqualTo(2);
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String cmd : new String[]{"init", "import", "stats", "open"}) {
+            Run r = cli(cmd, "--help");
+            assertThat(r.code()).isZero();
+            assertThat(r.out()).contains("Usage: prefwork " + cmd);
+        }
+        assertThat(cli("--help").out()).contains("init").contains("import").contains("stats").contains("open");
+    }
+}
