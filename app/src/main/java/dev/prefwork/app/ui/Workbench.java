@@ -1,0 +1,170 @@
+package dev.prefwork.app.ui;
+
+import dev.prefwork.app.AppPaths;
+import dev.prefwork.app.ui.common.Icons;
+import dev.prefwork.app.ui.prompts.PromptsView;
+import dev.prefwork.app.ui.prompts.PromptsViewModel;
+import dev.prefwork.app.ui.shell.FxNotifier;
+import dev.prefwork.app.ui.shell.MainViewModel;
+import dev.prefwork.app.ui.shell.MainWindow;
+import dev.prefwork.app.ui.shell.Step;
+import dev.prefwork.app.ui.task.FxTaskExecutor;
+import dev.prefwork.app.ui.task.TaskMonitor;
+import dev.prefwork.app.ui.workspace.ImportViewModel;
+import dev.prefwork.app.ui.workspace.SettingsStore;
+import dev.prefwork.app.ui.workspace.WorkspaceService;
+import javafx.geometry.Rectangle2D;
+import javafx.stage.Screen;
+import javafx.stage.Stage;
+import javafx.util.Duration;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The composition root of the workbench: constructs every service and view model once, wires them by
+ * constructor, and builds the main window on a stage. No static singletons: tests build a Workbench of their
+ * own (a temp {@link AppPaths}, a workspace folder) on TestFX's stage.
+ */
+public final class Workbench {
+
+    /**
+     * @param workspace     the workspace to open (a new or empty folder makes one); null: the most recent, else the demo
+     * @param openAtStart   false leaves the window without a workspace (tests open one themselves)
+     * @param rememberWindow restore and save the window size in the settings
+     */
+    public record Options(Path workspace, boolean openAtStart, boolean rememberWindow) {
+        public static Options open(Path workspace) {
+            return new Options(workspace, true, false);
+        }
+    }
+
+    /** Ids of the pipeline steps, in navigation order (DESIGN §11). */
+    public static final String PROMPTS = "prompts";
+
+    private final AppPaths paths;
+    private final Options options;
+    private final SettingsStore settings;
+    private final TaskMonitor monitor;
+    private final FxNotifier notifier;
+    private final FxTaskExecutor executor;
+    private final WorkspaceService workspaces;
+    private final ImportViewModel importViewModel;
+    private final PromptsViewModel promptsViewModel;
+    private final MainViewModel mainViewModel;
+    private MainWindow window;
+    private Stage stage;
+
+    public Workbench(AppPaths paths, Options options) {
+        this.paths = paths;
+        this.options = options;
+        this.settings = new SettingsStore(paths.settingsFile());
+        this.monitor = new TaskMonitor();
+        this.notifier = new FxNotifier();
+        this.executor = new FxTaskExecutor(monitor, (title, error) -> notifier.error(title + " failed", error),
+                Duration.millis(300));
+        this.workspaces = new WorkspaceService(paths, settings, executor, notifier);
+        this.importViewModel = new ImportViewModel(workspaces, executor, notifier);
+        this.promptsViewModel = new PromptsViewModel(workspaces, executor, notifier);
+        this.mainViewModel = new MainViewModel(workspaces, settings);
+    }
+
+    /** The pipeline steps; a later release replaces a {@code comingSoon} with {@code available(…, view factory)}. */
+    private List<Step> steps() {
+        return List.of(
+                Step.available(PROMPTS, "Prompts",
+                        "Browse, search and filter every prompt in the workspace with its candidates.", Icons.PROMPTS,
+                        actions -> new PromptsView(promptsViewModel, actions)),
+                Step.comingSoon("compare", "Compare & label",
+                        "See a prompt's candidates side by side and mark the best, the worst, GOOD and BAD; every judgment is saved at once.",
+                        Icons.COMPARE),
+                Step.comingSoon("lf-studio", "LF studio",
+                        "Write labeling functions from templates and see their coverage, conflicts and accuracy against your labels as you edit.",
+                        Icons.LF_STUDIO),
+                Step.comingSoon("label-model", "Label model",
+                        "Combine the labeling functions' votes into the probability that each candidate is GOOD, with each function's learned accuracy.",
+                        Icons.LABEL_MODEL),
+                Step.comingSoon("rankings", "Rankings",
+                        "Train a reward model on your labels and votes, rank each prompt's candidates and review where it disagrees with you.",
+                        Icons.RANKINGS),
+                Step.comingSoon("curate", "Curate & export",
+                        "Turn rankings into chosen/rejected pairs and export them as TRL JSONL, a Hugging Face dataset folder or a colleague bundle.",
+                        Icons.EXPORT),
+                Step.comingSoon("training", "Training",
+                        "Launch a DPO training run on the curated pairs and watch its loss and rewards live.", Icons.TRAINING),
+                Step.comingSoon("runs", "Runs",
+                        "Every training run with its settings, metrics and artifacts, to compare, resume or hand over.", Icons.RUNS));
+    }
+
+    /** Builds the window on {@code stage}, shows it, then opens the workspace in the background. */
+    public void start(Stage stage) {
+        this.stage = stage;
+        // the workspace opens in the background while the window is built and shown
+        if (options.openAtStart()) workspaces.openAtStart(options.workspace());
+        mainViewModel.themeProperty().addListener((o, a, b) -> applyTheme(b));
+        applyTheme(mainViewModel.themeProperty().get());
+        window = new MainWindow(stage, mainViewModel, importViewModel, monitor, settings, steps());
+        promptsViewModel.setOnOpenPrompt(id -> window.promptOpened(id));
+        double[] size = initialSize();
+        window.install(size[0], size[1]);
+        notifier.attach(stage, window.toastLayer(), MainWindow.STYLESHEET);
+        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        boolean smallScreen = screen.getWidth() <= 1440 || screen.getHeight() <= 900;
+        boolean maximize = options.rememberWindow()
+                ? settings.windowSize().map(SettingsStore.WindowSize::maximized).orElse(smallScreen) : smallScreen;
+        if (maximize) {
+            // also the bounds, for window managers (and virtual displays) that ignore the maximized hint
+            stage.setX(screen.getMinX());
+            stage.setY(screen.getMinY());
+            stage.setWidth(screen.getWidth());
+            stage.setHeight(screen.getHeight());
+            stage.setMaximized(true);
+        }
+        stage.show();
+    }
+
+    private static void applyTheme(String theme) {
+        MainWindow.applyTheme(theme);
+    }
+
+    private double[] initialSize() {
+        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        double w = Math.min(1440, screen.getWidth() * 0.92);
+        double h = Math.min(900, screen.getHeight() * 0.92);
+        if (options.rememberWindow()) {
+            var saved = settings.windowSize();
+            if (saved.isPresent()) {
+                w = Math.min(saved.get().width(), screen.getWidth());
+                h = Math.min(saved.get().height(), screen.getHeight());
+            }
+        }
+        return new double[]{w, h};
+    }
+
+    /** Saves the window size, stops the background threads and closes the workspace. */
+    public void stop() {
+        if (options.rememberWindow() && stage != null && stage.getWidth() > 0) {
+            settings.setWindowSize(new SettingsStore.WindowSize(stage.getWidth(), stage.getHeight(), stage.isMaximized()));
+        }
+        executor.close();
+        workspaces.close();
+    }
+
+    public AppPaths paths() { return paths; }
+
+    public SettingsStore settings() { return settings; }
+
+    public FxTaskExecutor executor() { return executor; }
+
+    public TaskMonitor monitor() { return monitor; }
+
+    public WorkspaceService workspaces() { return workspaces; }
+
+    public ImportViewModel importViewModel() { return importViewModel; }
+
+    public PromptsViewModel promptsViewModel() { return promptsViewModel; }
+
+    public MainViewModel mainViewModel() { return mainViewModel; }
+
+    public MainWindow window() { return window; }
+}

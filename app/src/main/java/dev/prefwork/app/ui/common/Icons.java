@@ -1,0 +1,51 @@
+package dev.prefwork.app.ui.common;
+
+import javafx.scene.layout.Region;
+import javafx.scene.shape.FillRule;
+import javafx.scene.shape.SVGPath;
+
+/**
+ * The workbench's icons: SVG paths on a 24×24 grid, drawn as shaped {@link Region}s so they take their size
+ * from the font (em, scales to 4K) and their colour from the theme (CSS {@code .icon}).
+ */
+public final class Icons {
+
+    public static final String PROMPTS = "M4 5h2.5v2.5H4zM9 5h11v2.5H9zM4 10.75h2.5v2.5H4zM9 10.75h11v2.5H9zM4 16.5h2.5V19H4zM9 16.5h11V19H9z";
+    public static final String COMPARE = "M3 4h8v16H3zM5 6v12h4V6zM13 4h8v16h-8zM15 6v12h4V6z";
+    public static final String LF_STUDIO = "M3 6h4v2H3zM10 6h11v2H10zM7 3.5h3v7H7zM3 16h11v2H3zM17 16h4v2h-4zM14 13.5h3v7h-3z";
+    public static final String LABEL_MODEL = "M5 3.5h14v3.5h-2.2V5.7H9.2l5 6.3-5 6.3h7.6V17H19v3.5H5v-1.8L10.6 12 5 5.3z";
+    public static final String RANKINGS = "M4 4h4.5v16H4zM10 9h4.5v11H10zM16 14h4.5v6H16z";
+    public static final String EXPORT = "M4 14h2v4h12v-4h2v6H4zM11 16h2V6.8l3.1 3.1 1.4-1.4L12 3 6.5 8.5l1.4 1.4L11 6.8z";
+    public static final String TRAINING = "M13.5 2L4 14h6.5L9.5 22 20 9.5h-6.5z";
+    public static final String RUNS = "M12 2a10 10 0 1 0 .01 0zM12 4a8 8 0 1 1-.01 0zM11 7h2v5.4l3.6 2.2-1 1.7L11 13.5z";
+    public static final String SEARCH = "M10 3a7 7 0 1 0 .01 0zM10 5a5 5 0 1 1-.01 0zM14.6 16.1l1.5-1.5 5.2 5.2-1.5 1.5z";
+    public static final String IMPORT = "M4 14h2v4h12v-4h2v6H4zM11 3h2v9.2l3.1-3.1 1.4 1.4L12 16l-5.5-5.5 1.4-1.4L11 12.2z";
+    public static final String SUN = "M12 7a5 5 0 1 0 .01 0zM11 1h2v3.5h-2zM11 19.5h2V23h-2zM1 11h3.5v2H1zM19.5 11H23v2h-3.5z"
+            + "M4.2 5.6l1.4-1.4 2.5 2.5-1.4 1.4zM16 17.3l1.4-1.4 2.5 2.5-1.4 1.4zM4.2 18.4l2.5-2.5 1.4 1.4-2.5 2.5zM15.9 6.7l2.5-2.5 1.4 1.4-2.5 2.5z";
+    public static final String MOON = "M14.5 2.5a9.5 9.5 0 1 0 7 15.6A8 8 0 0 1 14.5 2.5z";
+    public static final String INFO = "M12 2a10 10 0 1 0 .01 0zM12 4a8 8 0 1 1-.01 0zM11 10h2v7h-2zM11 6.8h2v2h-2z";
+    public static final String FOLDER = "M2.5 4.5h7.5l2 2.2h9.5v12.8h-19zM4.5 9v8.5h15V9z";
+    public static final String CHECK = "M9 16.2L4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4z";
+    public static final String CLOSE = "M6.4 5l5.6 5.6L17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6 10.6 12 5 6.4z";
+    public static final String TASKS = "M4 5.5h16v2H4zM4 11h16v2H4zM4 16.5h10v2H4z";
+    public static final String PLUS = "M11 4h2v7h7v2h-7v7h-2v-7H4v-2h7z";
+    public static final String STACK = "M12 2.5l9.5 5-9.5 5-9.5-5zM4.3 11.4L12 15.5l7.7-4.1 1.8 1-9.5 5-9.5-5zM4.3 15.9L12 20l7.7-4.1 1.8 1-9.5 5-9.5-5z";
+    public static final String SPARK = "M12 2l2.2 6.8L21 11l-6.8 2.2L12 20l-2.2-6.8L3 11l6.8-2.2z";
+
+    private Icons() {
+    }
+
+    /** An icon region, style class {@code icon}; add {@code icon-lg} etc. for other sizes. */
+    public static Region of(String path, String... styleClasses) {
+        SVGPath shape = new SVGPath();
+        shape.setContent(path);
+        shape.setFillRule(FillRule.EVEN_ODD);
+        Region r = new Region();
+        r.setShape(shape);
+        r.setScaleShape(true);
+        r.getStyleClass().add("icon");
+        r.getStyleClass().addAll(styleClasses);
+        r.setMouseTransparent(true);
+        return r;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.prefwork.app.ui.shell;
+
+import javafx.scene.Node;
+
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * One pipeline step in the left navigation (DESIGN §11). A step whose view is not built yet shows a
+ * "coming in a later release" page with its one-line summary; adding a step means giving it a view factory
+ * in the composition root ({@code Workbench}).
+ */
+public record Step(String id, String title, String summary, String icon, Function<WorkbenchActions, StepView> view) {
+
+    public Step {
+        Objects.requireNonNull(id);
+        Objects.requireNonNull(title);
+        Objects.requireNonNull(summary);
+        Objects.requireNonNull(icon);
+    }
+
+    public static Step available(String id, String title, String summary, String icon,
+                                 Function<WorkbenchActions, StepView> view) {
+        return new Step(id, title, summary, icon, Objects.requireNonNull(view));
+    }
+
+    public static Step comingSoon(String id, String title, String summary, String icon) {
+        return new Step(id, title, summary, icon, null);
+    }
+
+    public boolean isAvailable() {
+        return view != null;
+    }
+
+    /** The view a step shows in the main window's centre; built once, on first visit, with the window's actions. */
+    public interface StepView {
+        Node node();
+
+        /** Ctrl+F: put the cursor in the step's search field, where it has one. */
+        default void focusSearch() {
+        }
+    }
+}
