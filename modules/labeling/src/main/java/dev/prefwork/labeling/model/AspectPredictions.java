@@ -9,14 +9,26 @@ import java.util.Map;
  */
 public final class AspectPredictions {
 
+    private static final int CHUNK_ROWS = 1 << 14;
+
     private final List<String> aspects;
     private final float[][] pGood;
+    private final float[][] logOdds; // clipped logit of pGood, computed once so recombining is a weighted sum
     private final byte[][] voted;
 
     AspectPredictions(List<String> aspects, float[][] pGood, byte[][] voted) {
         this.aspects = List.copyOf(aspects);
         this.pGood = pGood;
         this.voted = voted;
+        this.logOdds = new float[pGood.length][];
+        for (int a = 0; a < pGood.length; a++) {
+            float[] p = pGood[a], l = new float[p.length];
+            RowChunks.forEach(RowChunks.count(p.length, CHUNK_ROWS), chunk -> {
+                int end = Math.min(p.length, (chunk + 1) * CHUNK_ROWS);
+                for (int r = chunk * CHUNK_ROWS; r < end; r++) l[r] = (float) clippedLogit(p[r]);
+            });
+            logOdds[a] = l;
+        }
     }
 
     public List<String> aspects() {
@@ -36,22 +48,24 @@ public final class AspectPredictions {
     public float[] combine(Map<String, Double> weights) {
         double[] w = weights(aspects, weights);
         int rows = pGood.length == 0 ? 0 : pGood[0].length;
+        int count = aspects.size();
         float[] out = new float[rows];
-        boolean[] rowVoted = new boolean[aspects.size()];
-        for (int r = 0; r < rows; r++) {
-            for (int a = 0; a < aspects.size(); a++) rowVoted[a] = voted[a][r] != 0;
-            double sumWeights = 0, sum = 0;
-            for (int pass = 0; pass < 2 && sumWeights == 0; pass++) {
-                // First pass: the aspects that voted on the row; second (when none did): every weighted aspect.
-                for (int a = 0; a < aspects.size(); a++) {
-                    if (w[a] > 0 && (pass == 1 || rowVoted[a])) {
-                        sumWeights += w[a];
-                        sum += w[a] * clippedLogit(pGood[a][r]);
+        RowChunks.forEach(RowChunks.count(rows, CHUNK_ROWS), chunk -> {
+            int end = Math.min(rows, (chunk + 1) * CHUNK_ROWS);
+            for (int r = chunk * CHUNK_ROWS; r < end; r++) {
+                double sumWeights = 0, sum = 0;
+                for (int pass = 0; pass < 2 && sumWeights == 0; pass++) {
+                    // First pass: the aspects that voted on the row; second (when none did): every weighted aspect.
+                    for (int a = 0; a < count; a++) {
+                        if (w[a] > 0 && (pass == 1 || voted[a][r] != 0)) {
+                            sumWeights += w[a];
+                            sum += w[a] * logOdds[a][r];
+                        }
                     }
                 }
+                out[r] = (float) (1 / (1 + Math.exp(-sum / sumWeights)));
             }
-            out[r] = (float) (1 / (1 + Math.exp(-sum / sumWeights)));
-        }
+        });
         return out;
     }
 

@@ -3,6 +3,7 @@ package dev.prefwork.labeling.model;
 import dev.prefwork.labeling.VoteMatrix;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -168,7 +169,7 @@ public final class DawidSkeneLabelModel implements LabelModel {
             int end = Math.min(n, start + CHUNK_ROWS);
             int len = end - start;
             float[] q = new float[len];
-            java.util.Arrays.fill(q, (float) bias);
+            Arrays.fill(q, (float) bias);
             for (int i = 0; i < m; i++) {
                 byte[] col = votes.column(i);
                 float wg = (float) weights[3 * i], wb = (float) weights[3 * i + 1], wa = (float) weights[3 * i + 2];
@@ -187,23 +188,21 @@ public final class DawidSkeneLabelModel implements LabelModel {
             s.goodMass = mass;
             for (int i = 0; i < m; i++) {
                 byte[] col = votes.column(i);
-                double gm = 0, bm = 0;
-                long gv = 0, bv = 0;
+                // Branch-free (votes are unpredictable): Σ q·v and Σ q·|v| give the GOOD and BAD sums.
+                double signed = 0, voted = 0;
+                long net = 0, count = 0;
                 for (int r = 0; r < len; r++) {
                     int v = col[start + r];
                     float qr = q[r];
-                    if (v > 0) {
-                        gm += qr;
-                        gv++;
-                    } else if (v < 0) {
-                        bm += qr;
-                        bv++;
-                    }
+                    signed += qr * v;
+                    voted += qr * (v & 1);
+                    net += v;
+                    count += v & 1;
                 }
-                s.goodVoteMass[i] = gm;
-                s.badVoteMass[i] = bm;
-                s.goodVotes[i] = gv;
-                s.badVotes[i] = bv;
+                s.goodVoteMass[i] = (voted + signed) / 2;
+                s.badVoteMass[i] = (voted - signed) / 2;
+                s.goodVotes[i] = (count + net) / 2;
+                s.badVotes[i] = (count - net) / 2;
             }
             partial[chunk] = s;
         });

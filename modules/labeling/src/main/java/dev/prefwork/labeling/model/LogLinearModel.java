@@ -2,6 +2,7 @@ package dev.prefwork.labeling.model;
 
 import dev.prefwork.labeling.VoteMatrix;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,7 +93,7 @@ public final class LogLinearModel implements FittedLabelModel {
         RowChunks.forEach(RowChunks.count(n, CHUNK_ROWS), chunk -> {
             int start = chunk * CHUNK_ROWS;
             int end = Math.min(n, start + CHUNK_ROWS);
-            java.util.Arrays.fill(out, start, end, bias);
+            Arrays.fill(out, start, end, bias);
             for (int i = 0; i < m; i++) {
                 byte[] col = votes.column(i);
                 float ai = a[i], bi = b[i], ci = c[i];

@@ -90,8 +90,12 @@ public final class SnorkelLabelModel implements LabelModel {
         return fit(overlaps, p, options);
     }
 
-    /** Fits μ to precomputed overlaps with a given P(GOOD). */
-    LogLinearModel fit(VoteOverlaps overlaps, double pGood, FitOptions options) {
+    /**
+     * The optimisation alone, on overlaps already counted (e.g. kept between fits, or to time the two stages);
+     * {@code options} only supplies what is recorded in the parameters.
+     */
+    public LogLinearModel fit(VoteOverlaps overlaps, double pGood, FitOptions options) {
+        if (!(pGood > 0 && pGood < 1)) throw new IllegalArgumentException("P(GOOD) must be strictly between 0 and 1");
         int m = overlaps.lfs();
         int d = 2 * m;
         double[][] o = overlaps.overlapMatrix();
