@@ -11,6 +11,9 @@ import dev.prefwork.labeling.model.SnorkelLabelModel;
 import dev.prefwork.labeling.model.SyntheticVotes;
 import dev.prefwork.labeling.model.VoteOverlaps;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,9 +45,9 @@ public final class LabelModelBenchmark {
         List<LabelModel> models = List.of(new SnorkelLabelModel(), new MajorityVote(), new DawidSkeneLabelModel());
         FitOptions options = FitOptions.defaults(); // estimated class prior, as the app runs by default
 
-        System.out.printf(Locale.ROOT, "Java %s, %d cores, fork-join parallelism %d, max heap %d MB%n%n",
+        System.out.printf(Locale.ROOT, "Java %s, %d cores, fork-join parallelism %d, max heap %d MB, load average %s at start%n%n",
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
-                ForkJoinPool.commonPool().getParallelism(), Runtime.getRuntime().maxMemory() >> 20);
+                ForkJoinPool.commonPool().getParallelism(), Runtime.getRuntime().maxMemory() >> 20, loadAverage());
 
         // Warm-up: every code path, on a mid-sized and a full-sized matrix, before anything is timed.
         for (int rows : new int[] {100_000, 1_000_000}) {
@@ -63,21 +66,22 @@ public final class LabelModelBenchmark {
             for (LabelModel model : models) {
                 int repeats = model instanceof DawidSkeneLabelModel && rows == 1_000_000 ? 3 : 9;
                 FittedLabelModel[] fitted = new FittedLabelModel[1];
-                double fitMs = medianMs(repeats, () -> fitted[0] = model.fit(votes, options));
+                double[] fitMs = timesMs(repeats, () -> fitted[0] = model.fit(votes, options));
                 float[][] predicted = new float[1][];
-                double predictMs = medianMs(repeats, () -> predicted[0] = fitted[0].predict(votes));
+                double[] predictMs = timesMs(repeats, () -> predicted[0] = fitted[0].predict(votes));
                 double labelAccuracy = SyntheticVotes.labelAccuracy(predicted[0], sample.labels());
                 double maxError = 0;
                 double[] learned = fitted[0].accuracies();
                 for (int i = 0; i < LFS; i++) maxError = Math.max(maxError, Math.abs(learned[i] - accuracy[i]));
-                table.add(String.format(Locale.ROOT, "| %,d | %s | %.1f | %.1f | %.4f | %.3f | %.3f |", rows, model.kind(),
-                        fitMs, predictMs, labelAccuracy, maxError, fitted[0].classBalance()));
+                table.add(String.format(Locale.ROOT, "| %,d | %s | %.1f (%.1f) | %.1f (%.1f) | %.4f | %.3f | %.3f |", rows,
+                        model.kind(), median(fitMs), fitMs[0], median(predictMs), predictMs[0], labelAccuracy, maxError,
+                        fitted[0].classBalance()));
             }
             double[] stage = stagesMedian(votes, options, 9);
             stagesTable.add(String.format(Locale.ROOT, "| %,d | %.1f | %.2f | %.1f |", rows, stage[0], stage[1], stage[2]));
         }
 
-        System.out.println("Fit and predict, median of repeated runs (ms); 20 LFs; true P(GOOD) = 0.3, estimated by each model.");
+        System.out.println("Fit and predict in ms, median (best) of repeated runs; 20 LFs; true P(GOOD) = 0.3, estimated by each model.");
         System.out.println();
         System.out.println("| rows | model | fit ms | predict ms | label accuracy | max abs(learned − true LF accuracy) | estimated P(GOOD) |");
         System.out.println("|---:|---|---:|---:|---:|---:|---:|");
@@ -89,8 +93,8 @@ public final class LabelModelBenchmark {
         System.out.println("|---:|---:|---:|---:|");
         stagesTable.forEach(System.out::println);
         System.out.println();
-        System.out.printf(Locale.ROOT, "Reference: Snorkel's own algorithm (numpy) fits 1M × 20 in about %.0f ms on this kind of machine.%n",
-                SNORKEL_NUMPY_FIT_MS);
+        System.out.printf(Locale.ROOT, "Load average %s at the end. Reference: Snorkel's own algorithm (numpy) fits 1M × 20 in about %.0f ms"
+                + " on this kind of machine (bench/python/snorkel_numpy_reference.py measures it here).%n", loadAverage(), SNORKEL_NUMPY_FIT_MS);
     }
 
     /** {pass, optimisation, whole fit} for the default matrix-completion fit. */
@@ -128,7 +132,8 @@ public final class LabelModelBenchmark {
         return t;
     }
 
-    private static double medianMs(int repeats, Runnable body) {
+    /** Wall times of {@code repeats} runs, sorted (so [0] is the best). */
+    private static double[] timesMs(int repeats, Runnable body) {
         double[] ms = new double[repeats];
         for (int k = 0; k < repeats; k++) {
             long t0 = System.nanoTime();
@@ -136,6 +141,19 @@ public final class LabelModelBenchmark {
             ms[k] = (System.nanoTime() - t0) / 1e6;
         }
         Arrays.sort(ms);
-        return ms[repeats / 2];
+        return ms;
+    }
+
+    private static double median(double[] sorted) {
+        return sorted[sorted.length / 2];
+    }
+
+    /** The 1-minute load average, to tell a quiet machine from a busy one when reading the figures. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 }

@@ -6,7 +6,9 @@ import java.util.Objects;
  * Options every label model takes; model-specific parameters are given to the model's constructor.
  *
  * @param classPrior fixed P(GOOD) or estimated from the votes
- * @param seed       seeds every random choice a model makes, so a fit is reproducible
+ * @param seed       recorded with the fit and meant to seed any random choice a model makes; the three current
+ *                   models make none (each is a deterministic function of the votes, whatever the thread
+ *                   scheduling), so equal votes and options always give an identical model
  */
 public record FitOptions(ClassPrior classPrior, long seed) {
 

@@ -20,12 +20,13 @@ import java.util.Map;
  * <p>Prediction is Snorkel's: P(Y = c | λ) ∝ p_c Π_{i votes} μ[i, λ_i, c] (abstains carry no evidence), i.e.
  * log-linear with weight log(μ[i,v,GOOD] / μ[i,v,BAD]) for a vote v of LF i.
  *
- * <p>Two departures from Snorkel's code, none from DESIGN §6: the descent starts at μ0 itself, where Snorkel
+ * <p>Departures from Snorkel's code, none from DESIGN §6: (1) the descent starts at μ0 itself, where Snorkel
  * multiplies μ0 by one random number in [0, 1) (with 100 epochs a small factor leaves 3-LF fits far from the
  * optimum, e.g. accuracy off by 0.14 at a factor of 0.1), so the fit is deterministic and the seed is only
- * recorded; and after Snorkel's clamp to [ε, 1 − ε] each LF's P(GOOD vote | c) + P(BAD vote | c) is scaled down
- * to at most 1 so μ is a valid conditional distribution. An estimated class prior comes from the third moments of
- * the votes ({@link ClassBalanceEstimator}); Snorkel would assume a uniform one.
+ * recorded; (2) after Snorkel's clamp to [ε, 1 − ε] each LF's P(GOOD vote | c) + P(BAD vote | c) is scaled down to
+ * at most 1 so μ is a valid conditional distribution; (3) l2 weighs ‖μ − μ0‖² as DESIGN writes it, where Snorkel's
+ * code computes ‖l2·(μ − μ0)‖² (the same at the default l2 = 0); (4) an estimated class prior comes from the third
+ * moments of the votes ({@link ClassBalanceEstimator}) where Snorkel would assume a uniform one.
  */
 public final class SnorkelLabelModel implements LabelModel {
 
