@@ -32,7 +32,11 @@ public final class SnorkelLabelModel implements LabelModel {
 
     public static final String KIND = "snorkel";
 
-    /** Snorkel's defaults: 100 epochs, lr 0.01, momentum 0.9, prec_init 0.7, l2 0. */
+    /**
+     * Snorkel's defaults (lr 0.01, momentum 0.9, prec_init 0.7, l2 0) but 300 epochs instead of 100: with weak
+     * overlaps 100 epochs stop short (a strong LF's accuracy reads 0.82 instead of 0.90), which the UI would show
+     * next to gold as if it were learned; 300 converge and the optimisation still costs about a millisecond.
+     */
     public record Parameters(int epochs, double learningRate, double momentum, double precInit, double l2) {
         public Parameters {
             if (epochs < 0) throw new IllegalArgumentException("epochs must be ≥ 0");
@@ -43,7 +47,7 @@ public final class SnorkelLabelModel implements LabelModel {
         }
 
         public static Parameters defaults() {
-            return new Parameters(100, 0.01, 0.9, 0.7, 0.0);
+            return new Parameters(300, 0.01, 0.9, 0.7, 0.0);
         }
     }
 
