@@ -1,0 +1,235 @@
+package dev.prefwork.labeling.engine;
+
+import dev.prefwork.core.Progress;
+import dev.prefwork.labeling.lf.Condition.LengthUnit;
+import dev.prefwork.labeling.lf.Condition.RankMeasure;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Per-candidate and per-prompt values computed once per corpus and shared by every LF that needs them:
+ * lowercase texts, lengths, readability, repetition, prompt overlap, within-prompt ranks and z-scores,
+ * near-duplicate similarity, phrase-list hit counts, model scores. Each is computed (in parallel) the first
+ * time an LF is compiled against it, so re-applying an edited LF mostly compares numbers.
+ */
+final class Features {
+
+    enum Side { RESPONSE, PROMPT }
+
+    private static final long[] STOP_WORDS = loadStopWords();
+
+    final Corpus corpus;
+    final Parallel parallel;
+    private volatile String[] responseLower;
+    private volatile String[] promptLower;
+    private final Map<String, float[]> measures = new ConcurrentHashMap<>();
+
+    Features(Corpus corpus, Parallel parallel) {
+        this.corpus = corpus;
+        this.parallel = parallel;
+    }
+
+    int size(Side side) {
+        return side == Side.RESPONSE ? corpus.size() : corpus.prompts();
+    }
+
+    String[] texts(Side side) {
+        return side == Side.RESPONSE ? corpus.texts() : corpus.promptTexts();
+    }
+
+    /** Lowercased texts (offsets preserved), computed on first use. */
+    String[] lower(Side side, Progress progress) {
+        String[] l = side == Side.RESPONSE ? responseLower : promptLower;
+        if (l != null) return l;
+        synchronized (this) {
+            l = side == Side.RESPONSE ? responseLower : promptLower;
+            if (l != null) return l;
+            String[] texts = texts(side);
+            String[] out = new String[texts.length];
+            parallel.forChunks(texts.length, Parallel.CHUNK, progress, (a, b) -> {
+                for (int i = a; i < b; i++) out[i] = TextStats.lower(texts[i]);
+            });
+            if (side == Side.RESPONSE) responseLower = out;
+            else promptLower = out;
+            return out;
+        }
+    }
+
+    /** A cached measure; {@code compute} runs once (under the lock, so two LFs never compute it twice). */
+    float[] measure(String key, Supplier<float[]> compute) {
+        float[] m = measures.get(key);
+        if (m != null) return m;
+        synchronized (this) {
+            m = measures.get(key);
+            if (m == null) {
+                m = compute.get();
+                measures.put(key, m);
+            }
+            return m;
+        }
+    }
+
+    float[] length(Side side, LengthUnit unit, Progress progress) {
+        String[] texts = texts(side);
+        return measure(side + ":len:" + unit, () -> parallel.floats(texts.length, progress,
+                i -> unit == LengthUnit.CHARS ? TextStats.chars(texts[i]) : TextStats.words(texts[i])));
+    }
+
+    /** Response length divided by its prompt's length (NaN for an empty prompt). */
+    float[] relativeLength(LengthUnit unit, Progress progress) {
+        return measure("rel:" + unit, () -> {
+            float[] r = length(Side.RESPONSE, unit, progress);
+            float[] p = length(Side.PROMPT, unit, progress);
+            int[] promptOf = corpus.promptOfRow();
+            return parallel.floats(r.length, progress, i -> {
+                float d = p[promptOf[i]];
+                return d == 0 ? Float.NaN : r[i] / d;
+            });
+        });
+    }
+
+    float[] flesch(Side side, Progress progress) {
+        String[] texts = texts(side);
+        return measure(side + ":flesch", () -> parallel.floats(texts.length, progress, i -> (float) TextStats.flesch(texts[i])));
+    }
+
+    float[] repetition(Side side, int n, Progress progress) {
+        String[] texts = texts(side);
+        return measure(side + ":rep:" + n, () -> parallel.floats(texts.length, progress,
+                i -> (float) TextStats.duplicateNgramRate(TextStats.wordHashes(texts[i]), n)));
+    }
+
+    /** Share of the prompt's distinct content words found in the response; NaN when the prompt has none. */
+    float[] promptOverlap(Progress progress) {
+        return measure("overlap", () -> {
+            String[] prompts = corpus.promptTexts();
+            long[][] content = new long[prompts.length][];
+            parallel.forChunks(prompts.length, 256, progress, (a, b) -> {
+                for (int p = a; p < b; p++) content[p] = contentWords(prompts[p]);
+            });
+            String[] texts = corpus.texts();
+            int[] promptOf = corpus.promptOfRow();
+            return parallel.floats(texts.length, progress, i -> {
+                long[] pc = content[promptOf[i]];
+                if (pc.length == 0) return Float.NaN;
+                long[] w = TextStats.wordHashes(texts[i]);
+                Arrays.sort(w);
+                return (float) TextStats.intersection(pc, TextStats.distinct(w)) / pc.length;
+            });
+        });
+    }
+
+    static long[] contentWords(String text) {
+        long[] w = TextStats.wordHashes(text);
+        Arrays.sort(w);
+        w = TextStats.distinct(w);
+        int k = 0;
+        for (long h : w) if (Arrays.binarySearch(STOP_WORDS, h) < 0) w[k++] = h;
+        return Arrays.copyOf(w, k);
+    }
+
+    float[] rankMeasure(RankMeasure m, Progress progress) {
+        return switch (m) {
+            case CHARS -> length(Side.RESPONSE, LengthUnit.CHARS, progress);
+            case WORDS -> length(Side.RESPONSE, LengthUnit.WORDS, progress);
+            case READABILITY -> flesch(Side.RESPONSE, progress);
+            case PROMPT_OVERLAP -> promptOverlap(progress);
+        };
+    }
+
+    /**
+     * Within-prompt standing on a measure: kind "max"/"min" gives 1 for the candidates holding the prompt's
+     * highest/lowest value (0 when all are equal), kind "z" the z-score (NaN for prompts with fewer than two
+     * scored candidates; 0 when all are equal). NaN values take no part.
+     */
+    float[] groupStat(RankMeasure m, String kind, Progress progress) {
+        return measure("group:" + m + ":" + kind, () -> {
+            float[] v = rankMeasure(m, progress);
+            float[] out = new float[v.length];
+            Arrays.fill(out, kind.equals("z") ? Float.NaN : 0f);
+            parallel.forChunks(corpus.prompts(), 512, progress, (a, b) -> {
+                for (int p = a; p < b; p++) {
+                    int n = corpus.groupSize(p);
+                    double sum = 0, sq = 0, max = Double.NEGATIVE_INFINITY, min = Double.POSITIVE_INFINITY;
+                    int scored = 0;
+                    for (int k = 0; k < n; k++) {
+                        float x = v[corpus.groupRow(p, k)];
+                        if (Float.isNaN(x)) continue;
+                        scored++;
+                        sum += x;
+                        sq += (double) x * x;
+                        max = Math.max(max, x);
+                        min = Math.min(min, x);
+                    }
+                    if (scored < 2) continue;
+                    double mean = sum / scored;
+                    double sd = Math.sqrt(Math.max(0, sq / scored - mean * mean));
+                    for (int k = 0; k < n; k++) {
+                        int row = corpus.groupRow(p, k);
+                        float x = v[row];
+                        if (Float.isNaN(x)) continue;
+                        switch (kind) {
+                            case "max" -> out[row] = max > min && x == max ? 1f : 0f;
+                            case "min" -> out[row] = max > min && x == min ? 1f : 0f;
+                            default -> out[row] = sd < 1e-9 * Math.max(1, Math.abs(mean)) ? 0f : (float) ((x - mean) / sd);
+                        }
+                    }
+                }
+            });
+            return out;
+        });
+    }
+
+    /** Highest shingle Jaccard similarity with another candidate of the same prompt; NaN for a lone candidate. */
+    float[] nearDuplicate(int shingle, Progress progress) {
+        return measure("neardup:" + shingle, () -> {
+            String[] texts = corpus.texts();
+            float[] out = new float[texts.length];
+            Arrays.fill(out, Float.NaN);
+            parallel.forChunks(corpus.prompts(), 128, progress, (a, b) -> {
+                for (int p = a; p < b; p++) {
+                    int n = corpus.groupSize(p);
+                    if (n < 2) continue;
+                    long[][] sh = new long[n][];
+                    for (int k = 0; k < n; k++) sh[k] = TextStats.shingles(TextStats.wordHashes(texts[corpus.groupRow(p, k)]), shingle);
+                    for (int x = 0; x < n; x++) {
+                        double best = 0;
+                        for (int y = 0; y < n; y++) if (x != y) best = Math.max(best, TextStats.jaccard(sh[x], sh[y]));
+                        out[corpus.groupRow(p, x)] = (float) best;
+                    }
+                }
+            });
+            return out;
+        });
+    }
+
+    /** How many different phrases of a list occur in each text (the list's fingerprint is part of the key). */
+    float[] phraseHits(Side side, TermMatcher matcher, String fingerprint, Progress progress) {
+        return measure(side + ":phrases:" + fingerprint, () -> {
+            String[] lower = lower(side, progress);
+            return parallel.floats(lower.length, progress, i -> matcher.distinctHits(lower[i]));
+        });
+    }
+
+    private static long[] loadStopWords() {
+        try (InputStream in = Features.class.getResourceAsStream("/dev/prefwork/labeling/lf/stopwords.txt")) {
+            if (in == null) throw new IllegalStateException("missing stopwords.txt");
+            List<String> words = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines()
+                    .map(String::strip).filter(s -> !s.isEmpty() && !s.startsWith("#")).toList();
+            long[] h = words.stream().mapToLong(TextStats::wordHash).filter(x -> x != 0).sorted().distinct().toArray();
+            return h;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,423 @@
+package dev.prefwork.labeling.engine;
+
+import dev.prefwork.core.Progress;
+import dev.prefwork.core.Verdict;
+import dev.prefwork.labeling.lf.Condition;
+import dev.prefwork.labeling.lf.Condition.*;
+import dev.prefwork.labeling.lf.LfJson;
+import dev.prefwork.labeling.lf.LfSpec;
+import dev.prefwork.labeling.lf.PhraseLists;
+import dev.prefwork.labeling.engine.Features.Side;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a (validated) spec into row tests bound to one corpus's features. Everything that does not depend on
+ * the row — lowercased terms, compiled patterns, measures, the prompt scope — is done here, once, so the
+ * per-row work is an indexOf, a regex find or a float comparison.
+ */
+final class LfCompiler {
+
+    /** Most spans reported for one text (highlighting more would not help the expert). */
+    static final int MAX_SPANS = 50;
+
+    private final Features features;
+    private final PhraseLists phraseLists;
+    private final Map<String, ModelScoreProvider> providers;
+    private final long regexBudgetNanos;
+    private final Progress progress;
+
+    LfCompiler(Features features, PhraseLists phraseLists, Map<String, ModelScoreProvider> providers,
+               long regexBudgetNanos, Progress progress) {
+        this.features = features;
+        this.phraseLists = phraseLists;
+        this.providers = providers;
+        this.regexBudgetNanos = regexBudgetNanos;
+        this.progress = progress;
+    }
+
+    /** A compiled LF: it votes {@code vote} on a row whose prompt is in scope and whose test passes. */
+    static final class Compiled {
+        final byte vote;
+        /** Per prompt; null when the LF has no prompt scope. */
+        final boolean[] scope;
+        final RowTest test;
+        private final int[] promptOf;
+
+        Compiled(byte vote, boolean[] scope, RowTest test, int[] promptOf) {
+            this.vote = vote;
+            this.scope = scope;
+            this.test = test;
+            this.promptOf = promptOf;
+        }
+
+        boolean inScope(int row) {
+            return scope == null || scope[promptOf[row]];
+        }
+
+        boolean fires(int row) {
+            return inScope(row) && test.test(row);
+        }
+
+        /** Fills {@code column[from..to)} with this LF's votes. */
+        void apply(byte[] column, int from, int to) {
+            byte v = vote;
+            boolean[] sc = scope;
+            int[] po = promptOf;
+            RowTest t = test;
+            for (int row = from; row < to; row++) {
+                column[row] = (sc == null || sc[po[row]]) && t.test(row) ? v : 0;
+            }
+        }
+    }
+
+    Compiled compile(LfSpec spec) {
+        boolean[] scope = null;
+        if (spec.promptScope() != null) {
+            RowTest s = compile(spec.promptScope(), Side.PROMPT);
+            boolean[] sc = new boolean[features.corpus.prompts()];
+            features.parallel.forChunks(sc.length, 256, progress, (a, b) -> {
+                for (int p = a; p < b; p++) sc[p] = s.test(p);
+            });
+            scope = sc;
+        }
+        RowTest test = compile(spec.when(), Side.RESPONSE);
+        byte vote = spec.vote() == Verdict.GOOD ? (byte) 1 : (byte) -1;
+        return new Compiled(vote, scope, test, features.corpus.promptOfRow());
+    }
+
+    RowTest compile(Condition c, Side side) {
+        progress.checkCancelled();
+        if (c instanceof And a) return new AllOf(children(a.conditions(), side));
+        if (c instanceof Or o) return new AnyOf(children(o.conditions(), side));
+        if (c instanceof Not n) return new NoneOf(compile(n.condition(), side));
+        if (c instanceof Keywords k) {
+            TermMatcher m = new TermMatcher(k.terms(), k.caseSensitive(), k.wholeWord());
+            return new KeywordTest(m, k.match() == Match.ALL, k.caseSensitive() ? features.texts(side) : features.lower(side, progress));
+        }
+        if (c instanceof Regex r) {
+            int flags = Pattern.MULTILINE | (r.caseSensitive() ? 0 : Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+            return new RegexTest(Pattern.compile(r.pattern(), flags), features.texts(side), regexBudgetNanos);
+        }
+        if (c instanceof Length l) {
+            float[] v = l.relativeToPrompt() ? features.relativeLength(l.unit(), progress) : features.length(side, l.unit(), progress);
+            return new MeasureTest(v, l.min(), l.max());
+        }
+        if (c instanceof StartsWith s) {
+            return new EdgeTest(new TermMatcher(s.texts(), s.caseSensitive(), true), false,
+                    s.caseSensitive() ? features.texts(side) : features.lower(side, progress));
+        }
+        if (c instanceof EndsWith e) {
+            return new EdgeTest(new TermMatcher(e.texts(), e.caseSensitive(), true), true,
+                    e.caseSensitive() ? features.texts(side) : features.lower(side, progress));
+        }
+        if (c instanceof Structure s) return new StructureTest(s.element(), features.texts(side));
+        if (c instanceof PhraseList p) {
+            TermMatcher m = new TermMatcher(phraseLists.get(p.list()), false, true);
+            float[] hits = features.phraseHits(side, m, phraseLists.fingerprint(p.list()), progress);
+            return new PhraseTest(hits, p.minMatches(), m, features.lower(side, progress));
+        }
+        if (c instanceof Readability r) return new MeasureTest(features.flesch(side, progress), r.min(), r.max());
+        if (c instanceof Repetition r) return new MeasureTest(features.repetition(side, r.n(), progress), r.min(), r.max());
+        if (c instanceof PromptOverlap o) return new MeasureTest(features.promptOverlap(progress), o.min(), o.max());
+        if (c instanceof Rank r) {
+            return switch (r.select()) {
+                case HIGHEST -> new MeasureTest(features.groupStat(r.measure(), "max", progress), 1.0, null);
+                case LOWEST -> new MeasureTest(features.groupStat(r.measure(), "min", progress), 1.0, null);
+                case Z_SCORE -> new MeasureTest(features.groupStat(r.measure(), "z", progress), r.min(), r.max());
+            };
+        }
+        if (c instanceof NearDuplicate d) return new MeasureTest(features.nearDuplicate(d.shingle(), progress), d.threshold(), null);
+        if (c instanceof Category k) {
+            Set<String> cats = new HashSet<>();
+            for (String s : k.categories()) cats.add(s.strip().toLowerCase(Locale.ROOT));
+            Corpus corpus = features.corpus;
+            return new RowTest() {
+                @Override boolean test(int p) {
+                    String cat = corpus.promptCategory(p);
+                    return cat != null && cats.contains(cat.strip().toLowerCase(Locale.ROOT));
+                }
+            };
+        }
+        if (c instanceof ModelScore m) return new MeasureTest(modelScores(m), m.min(), m.max());
+        throw new IllegalArgumentException("no evaluator for " + c.getClass().getSimpleName());
+    }
+
+    private float[] modelScores(ModelScore m) {
+        ModelScoreProvider p = providers.get(m.provider());
+        if (p == null) throw new IllegalStateException("no model score provider named \"" + m.provider() + "\" is installed");
+        String key = "model:" + p.name() + ":" + p.version() + ":" + (m.params() == null ? "{}" : LfJson.write(m.params()));
+        return features.measure(key, () -> {
+            float[] s = p.scores(m.params() == null ? LfJson.mapper().createObjectNode() : m.params(), features.corpus, progress);
+            if (s == null || s.length != features.corpus.size()) {
+                throw new IllegalStateException("model score provider \"" + p.name() + "\" returned " + (s == null ? "nothing" : s.length + " scores")
+                        + " for " + features.corpus.size() + " candidates");
+            }
+            return s;
+        });
+    }
+
+    private RowTest[] children(List<Condition> cs, Side side) {
+        RowTest[] out = new RowTest[cs.size()];
+        for (int i = 0; i < out.length; i++) out[i] = compile(cs.get(i), side);
+        return out;
+    }
+
+    // ---- row tests ---------------------------------------------------------------------------------------------
+
+    /** A compiled condition over rows (candidates, or prompts in a scope). */
+    abstract static class RowTest {
+        abstract boolean test(int row);
+
+        /** 0 when the row passes, else how far it is from passing: below 1 means "near" (a threshold almost met). */
+        double miss(int row) {
+            return test(row) ? 0 : 1;
+        }
+
+        /** Adds the spans that made a passing row pass, where the template has any. */
+        void spans(int row, List<Span> out) {
+        }
+    }
+
+    static final class AllOf extends RowTest {
+        private final RowTest[] tests;
+
+        AllOf(RowTest[] tests) {
+            this.tests = tests;
+        }
+
+        @Override boolean test(int row) {
+            for (RowTest t : tests) if (!t.test(row)) return false;
+            return true;
+        }
+
+        @Override double miss(int row) {
+            double m = 0;
+            for (RowTest t : tests) m += t.miss(row);
+            return m;
+        }
+
+        @Override void spans(int row, List<Span> out) {
+            for (RowTest t : tests) t.spans(row, out);
+        }
+    }
+
+    static final class AnyOf extends RowTest {
+        private final RowTest[] tests;
+
+        AnyOf(RowTest[] tests) {
+            this.tests = tests;
+        }
+
+        @Override boolean test(int row) {
+            for (RowTest t : tests) if (t.test(row)) return true;
+            return false;
+        }
+
+        @Override double miss(int row) {
+            double m = Double.POSITIVE_INFINITY;
+            for (RowTest t : tests) m = Math.min(m, t.miss(row));
+            return m;
+        }
+
+        @Override void spans(int row, List<Span> out) {
+            for (RowTest t : tests) if (t.test(row)) t.spans(row, out);
+        }
+    }
+
+    static final class NoneOf extends RowTest {
+        private final RowTest inner;
+
+        NoneOf(RowTest inner) {
+            this.inner = inner;
+        }
+
+        @Override boolean test(int row) {
+            return !inner.test(row);
+        }
+    }
+
+    static final class KeywordTest extends RowTest {
+        private final TermMatcher matcher;
+        private final boolean all;
+        private final String[] hay;
+
+        KeywordTest(TermMatcher matcher, boolean all, String[] hay) {
+            this.matcher = matcher;
+            this.all = all;
+            this.hay = hay;
+        }
+
+        @Override boolean test(int row) {
+            return all ? matcher.missing(hay[row]) == 0 : matcher.any(hay[row]);
+        }
+
+        @Override double miss(int row) {
+            if (!all) return test(row) ? 0 : 1;
+            return (double) matcher.missing(hay[row]) / matcher.size();
+        }
+
+        @Override void spans(int row, List<Span> out) {
+            matcher.spans(hay[row], out, MAX_SPANS);
+        }
+    }
+
+    static final class RegexTest extends RowTest {
+        private final Pattern pattern;
+        private final String[] texts;
+        private final long budgetNanos;
+
+        RegexTest(Pattern pattern, String[] texts, long budgetNanos) {
+            this.pattern = pattern;
+            this.texts = texts;
+            this.budgetNanos = budgetNanos;
+        }
+
+        @Override boolean test(int row) {
+            return pattern.matcher(new DeadlineText(texts[row], budgetNanos, pattern.pattern())).find();
+        }
+
+        @Override void spans(int row, List<Span> out) {
+            Matcher m = pattern.matcher(new DeadlineText(texts[row], budgetNanos, pattern.pattern()));
+            int from = 0;
+            while (out.size() < MAX_SPANS && from <= texts[row].length() && m.find(from)) {
+                if (m.end() > m.start()) out.add(new Span(m.start(), m.end()));
+                from = m.end() > m.start() ? m.end() : m.end() + 1;
+            }
+        }
+    }
+
+    /** A number within [min, max]; NaN (no value: no words, a lone candidate) never passes. */
+    static final class MeasureTest extends RowTest {
+        private final float[] values;
+        private final float min;
+        private final float max;
+        private final Double minD;
+        private final Double maxD;
+
+        MeasureTest(float[] values, Double min, Double max) {
+            this.values = values;
+            this.minD = min;
+            this.maxD = max;
+            this.min = min == null ? Float.NEGATIVE_INFINITY : min.floatValue();
+            this.max = max == null ? Float.POSITIVE_INFINITY : max.floatValue();
+        }
+
+        @Override boolean test(int row) {
+            float x = values[row];
+            return x >= min && x <= max; // false for NaN
+        }
+
+        @Override double miss(int row) {
+            float x = values[row];
+            if (Float.isNaN(x)) return 1;
+            if (minD != null && x < min) return (minD - x) / Math.max(Math.abs(minD), 1);
+            if (maxD != null && x > max) return (x - maxD) / Math.max(Math.abs(maxD), 1);
+            return 0;
+        }
+    }
+
+    /** Starts or ends with one of the texts (whitespace at that end ignored). */
+    static final class EdgeTest extends RowTest {
+        private final TermMatcher m;
+        private final boolean end;
+        private final String[] hay;
+
+        EdgeTest(TermMatcher m, boolean end, String[] hay) {
+            this.m = m;
+            this.end = end;
+            this.hay = hay;
+        }
+
+        private int matchAt(String s) {
+            if (!end) {
+                int a = 0;
+                while (a < s.length() && Character.isWhitespace(s.charAt(a))) a++;
+                for (int t = 0; t < m.size(); t++) {
+                    if (s.startsWith(m.terms[t], a) && m.boundaries(s, a, t)) return t;
+                }
+            } else {
+                int b = s.length();
+                while (b > 0 && Character.isWhitespace(s.charAt(b - 1))) b--;
+                for (int t = 0; t < m.size(); t++) {
+                    int a = b - m.terms[t].length();
+                    if (a >= 0 && s.startsWith(m.terms[t], a) && m.boundaries(s, a, t)) return t;
+                }
+            }
+            return -1;
+        }
+
+        @Override boolean test(int row) {
+            return matchAt(hay[row]) >= 0;
+        }
+
+        @Override void spans(int row, List<Span> out) {
+            String s = hay[row];
+            int t = matchAt(s);
+            if (t < 0) return;
+            int len = m.terms[t].length();
+            if (!end) {
+                int a = 0;
+                while (a < s.length() && Character.isWhitespace(s.charAt(a))) a++;
+                out.add(new Span(a, a + len));
+            } else {
+                int b = s.length();
+                while (b > 0 && Character.isWhitespace(s.charAt(b - 1))) b--;
+                out.add(new Span(b - len, b));
+            }
+        }
+    }
+
+    static final class StructureTest extends RowTest {
+        private final Element element;
+        private final String[] texts;
+
+        StructureTest(Element element, String[] texts) {
+            this.element = element;
+            this.texts = texts;
+        }
+
+        @Override boolean test(int row) {
+            return Structures.find(element, texts[row]) != null;
+        }
+
+        @Override void spans(int row, List<Span> out) {
+            Span s = Structures.find(element, texts[row]);
+            if (s != null) out.add(s);
+        }
+    }
+
+    /** Phrase-list hits are counted once per corpus (a measure); the spans are found again for shown rows only. */
+    static final class PhraseTest extends RowTest {
+        private final MeasureTest count;
+        private final TermMatcher matcher;
+        private final String[] lower;
+
+        PhraseTest(float[] hits, int minMatches, TermMatcher matcher, String[] lower) {
+            this.count = new MeasureTest(hits, (double) minMatches, null);
+            this.matcher = matcher;
+            this.lower = lower;
+        }
+
+        @Override boolean test(int row) {
+            return count.test(row);
+        }
+
+        @Override double miss(int row) {
+            return count.miss(row);
+        }
+
+        @Override void spans(int row, List<Span> out) {
+            List<Span> found = new ArrayList<>();
+            matcher.spans(lower[row], found, MAX_SPANS);
+            out.addAll(found);
+        }
+    }
+}
