@@ -101,7 +101,6 @@ public final class LfEngine implements AutoCloseable {
     private final Parallel parallel;
     private final Features features;
     private volatile Config config;
-    private volatile LfValidator validator;
     /** Access-ordered: the least recently used columns are evicted first. */
     private final LinkedHashMap<String, CachedColumn> cache = new LinkedHashMap<>(64, 0.75f, true);
     private long evaluatedColumns;
@@ -111,7 +110,6 @@ public final class LfEngine implements AutoCloseable {
         this.config = config;
         this.parallel = new Parallel(config.threads());
         this.features = new Features(corpus, parallel);
-        this.validator = new LfValidator(config.phraseLists().names(), config.providers().keySet());
     }
 
     public Corpus corpus() {
@@ -128,12 +126,16 @@ public final class LfEngine implements AutoCloseable {
      */
     public synchronized void setPhraseLists(PhraseLists lists) {
         config = config.withPhraseLists(lists);
-        validator = new LfValidator(lists.names(), config.providers().keySet());
     }
 
     /** Field-level problems with a spec, including a model provider's own checks of its params. */
     public List<SpecError> validate(LfSpec spec) {
-        List<SpecError> errors = new ArrayList<>(validator.validate(spec));
+        return validate(spec, config);
+    }
+
+    /** As {@link #validate(LfSpec)}, without an engine: the phrase lists and providers of {@code config}. */
+    public static List<SpecError> validate(LfSpec spec, Config config) {
+        List<SpecError> errors = new ArrayList<>(new LfValidator(config.phraseLists().names(), config.providers().keySet()).validate(spec));
         if (errors.isEmpty()) {
             forEach(spec, c -> {
                 if (c instanceof Condition.ModelScore m) {

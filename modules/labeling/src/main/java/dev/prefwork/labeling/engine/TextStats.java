@@ -74,25 +74,46 @@ public final class TextStats {
         void word(int start, int end, long hash);
     }
 
-    /** Walks the words of {@code s}; returns how many there were. */
+    /** Walks the words of {@code s}; returns how many there were. ASCII takes a table lookup, the rest code points. */
     static int forEachWord(String s, WordSink sink) {
         int n = s.length();
         int count = 0;
         int i = 0;
         while (i < n) {
-            int cp = s.codePointAt(i);
-            if (!isWordChar(cp)) {
-                i += Character.charCount(cp);
-                continue;
+            char ch = s.charAt(i);
+            if (ch < 128) {
+                if (!ASCII_WORD[ch]) {
+                    i++;
+                    continue;
+                }
+            } else {
+                int cp = s.codePointAt(i);
+                if (!isWordChar(cp)) {
+                    i += Character.charCount(cp);
+                    continue;
+                }
             }
             int start = i;
             long h = 0xcbf29ce484222325L;
             while (i < n) {
-                cp = s.codePointAt(i);
+                ch = s.charAt(i);
+                if (ch < 128) {
+                    if (ASCII_WORD[ch]) {
+                        h = (h ^ ASCII_LOWER[ch]) * 0x100000001b3L;
+                        i++;
+                    } else if (ch == '\'' && i + 1 < n && wordAt(s, i + 1)) {
+                        h = (h ^ '\'') * 0x100000001b3L;
+                        i++;
+                    } else {
+                        break;
+                    }
+                    continue;
+                }
+                int cp = s.codePointAt(i);
                 if (isWordChar(cp)) {
                     h = (h ^ Character.toLowerCase(cp)) * 0x100000001b3L;
                     i += Character.charCount(cp);
-                } else if ((cp == '\'' || cp == '\u2019') && i + 1 < n && wordAt(s, i + 1)) {
+                } else if (cp == '\u2019' && i + 1 < n && wordAt(s, i + 1)) {
                     h = (h ^ '\'') * 0x100000001b3L;
                     i++;
                 } else {
@@ -103,6 +124,16 @@ public final class TextStats {
             if (sink != null) sink.word(start, i, mix(h));
         }
         return count;
+    }
+
+    private static final boolean[] ASCII_WORD = new boolean[128];
+    private static final char[] ASCII_LOWER = new char[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            ASCII_WORD[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            ASCII_LOWER[c] = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+        }
     }
 
     public static int words(String s) {
@@ -200,14 +231,22 @@ public final class TextStats {
         boolean wordInSentence = false;
         int i = 0;
         while (i < n) {
-            int cp = s.codePointAt(i);
-            if (isWordChar(cp)) {
+            char ch = s.charAt(i);
+            int cp = ch < 128 ? ch : s.codePointAt(i);
+            if (ch < 128 ? ASCII_WORD[ch] : isWordChar(cp)) {
                 int start = i;
                 while (i < n) {
-                    int c = s.codePointAt(i);
-                    if (isWordChar(c)) i += Character.charCount(c);
-                    else if ((c == '\'' || c == '\u2019') && i + 1 < n && wordAt(s, i + 1)) i++;
-                    else break;
+                    char d = s.charAt(i);
+                    if (d < 128 && ASCII_WORD[d]) i++;
+                    else if (d == '\'' || d == '\u2019') {
+                        if (i + 1 < n && wordAt(s, i + 1)) i++;
+                        else break;
+                    } else if (d < 128) break;
+                    else {
+                        int c = s.codePointAt(i);
+                        if (isWordChar(c)) i += Character.charCount(c);
+                        else break;
+                    }
                 }
                 words++;
                 syllables += syllables(s, start, i);
