@@ -80,6 +80,7 @@ final class Features {
     }
 
     float[] length(Side side, LengthUnit unit, Progress progress) {
+        if (side == Side.RESPONSE && unit == LengthUnit.WORDS) return responseWords(progress, side + ":len:" + unit);
         String[] texts = texts(side);
         return measure(side + ":len:" + unit, () -> parallel.floats(texts.length, progress,
                 i -> unit == LengthUnit.CHARS ? TextStats.chars(texts[i]) : TextStats.words(texts[i])));
@@ -99,11 +100,13 @@ final class Features {
     }
 
     float[] flesch(Side side, Progress progress) {
+        if (side == Side.RESPONSE) return responseWords(progress, side + ":flesch");
         String[] texts = texts(side);
         return measure(side + ":flesch", () -> parallel.floats(texts.length, progress, i -> (float) TextStats.flesch(texts[i])));
     }
 
     float[] repetition(Side side, int n, Progress progress) {
+        if (side == Side.RESPONSE && n == BUNDLE_N) return responseWords(progress, side + ":rep:" + n);
         String[] texts = texts(side);
         return measure(side + ":rep:" + n, () -> parallel.floats(texts.length, progress,
                 i -> (float) TextStats.duplicateNgramRate(TextStats.wordHashes(texts[i]), n)));
@@ -111,6 +114,7 @@ final class Features {
 
     /** Share of the prompt's distinct content words found in the response; NaN when the prompt has none. */
     float[] promptOverlap(Progress progress) {
+        if (BUNDLE_OVERLAP) return responseWords(progress, "overlap");
         return measure("overlap", () -> {
             String[] prompts = corpus.promptTexts();
             long[][] content = new long[prompts.length][];
@@ -192,6 +196,7 @@ final class Features {
 
     /** Highest shingle Jaccard similarity with another candidate of the same prompt; NaN for a lone candidate. */
     float[] nearDuplicate(int shingle, Progress progress) {
+        if (shingle == BUNDLE_N) return responseWords(progress, "neardup:" + shingle);
         return measure("neardup:" + shingle, () -> {
             String[] texts = corpus.texts();
             float[] out = new float[texts.length];
@@ -211,6 +216,64 @@ final class Features {
             });
             return out;
         });
+    }
+
+    /** The n of the repetition and near-duplicate measures the word pass computes (the templates' default). */
+    static final int BUNDLE_N = 3;
+    private static final boolean BUNDLE_OVERLAP = true;
+    private static final ThreadLocal<WordScan> SCAN = ThreadLocal.withInitial(WordScan::new);
+
+    /**
+     * The response-side word measures — word count, Flesch, repetition and near-duplicates at n = 3, prompt
+     * overlap — from one tokenising pass per prompt group (each text is read once for all five, and the 3-gram
+     * hashes serve both repetition and near-duplicates); returns the one asked for.
+     */
+    private float[] responseWords(Progress progress, String key) {
+        measure("bundle:response-words", () -> {
+            String[] texts = corpus.texts();
+            String[] prompts = corpus.promptTexts();
+            int n = texts.length;
+            float[] words = new float[n], flesch = new float[n], rep = new float[n], overlap = new float[n], near = new float[n];
+            parallel.forChunks(corpus.prompts(), 64, progress, (a, b) -> {
+                WordScan ws = SCAN.get();
+                for (int p = a; p < b; p++) {
+                    int g = corpus.groupSize(p);
+                    if (g == 0) continue;
+                    long[] content = contentWords(prompts[p]);
+                    long[][] shingles = new long[g][];
+                    for (int k = 0; k < g; k++) {
+                        int row = corpus.groupRow(p, k);
+                        ws.scan(texts[row]);
+                        int w = ws.words;
+                        words[row] = w;
+                        flesch[row] = (float) ws.flesch();
+                        long[] grams = TextStats.ngrams(ws.hashes, w, Math.min(BUNDLE_N, Math.max(w, 1)));
+                        Arrays.sort(grams);
+                        rep[row] = w < BUNDLE_N ? 0f : (float) (1.0 - (double) TextStats.distinctCountOf(grams) / grams.length);
+                        shingles[k] = TextStats.distinct(grams);
+                        if (content.length == 0) {
+                            overlap[row] = Float.NaN;
+                        } else {
+                            long[] sorted = Arrays.copyOf(ws.hashes, w);
+                            Arrays.sort(sorted);
+                            overlap[row] = (float) TextStats.intersection(content, TextStats.distinct(sorted)) / content.length;
+                        }
+                    }
+                    for (int x = 0; x < g; x++) {
+                        double best = g < 2 ? Double.NaN : 0;
+                        for (int y = 0; y < g; y++) if (x != y) best = Math.max(best, TextStats.jaccard(shingles[x], shingles[y]));
+                        near[corpus.groupRow(p, x)] = (float) best;
+                    }
+                }
+            });
+            measures.put(Side.RESPONSE + ":len:" + LengthUnit.WORDS, words);
+            measures.put(Side.RESPONSE + ":flesch", flesch);
+            measures.put(Side.RESPONSE + ":rep:" + BUNDLE_N, rep);
+            measures.put("overlap", overlap);
+            measures.put("neardup:" + BUNDLE_N, near);
+            return new float[0];
+        });
+        return measures.get(key);
     }
 
     /** How many different phrases of a list occur in each text (the list's fingerprint is part of the key). */

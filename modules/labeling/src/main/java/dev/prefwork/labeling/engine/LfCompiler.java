@@ -104,7 +104,10 @@ final class LfCompiler {
         }
         if (c instanceof Regex r) {
             int flags = Pattern.MULTILINE | (r.caseSensitive() ? 0 : Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
-            return new RegexTest(Pattern.compile(r.pattern(), flags), features.texts(side), regexBudgetNanos);
+            List<String> literals = RegexLiterals.of(r.pattern(), !r.caseSensitive());
+            TermMatcher prefilter = literals == null ? null : new TermMatcher(literals, true, false);
+            String[] hay = prefilter == null ? null : r.caseSensitive() ? features.texts(side) : features.lower(side, progress);
+            return new RegexTest(Pattern.compile(r.pattern(), flags), features.texts(side), regexBudgetNanos, prefilter, hay);
         }
         if (c instanceof Length l) {
             float[] v = l.relativeToPrompt() ? features.relativeLength(l.unit(), progress) : features.length(side, l.unit(), progress);
@@ -269,18 +272,24 @@ final class LfCompiler {
         }
     }
 
+    /** A regex find, skipped when the text lacks every literal a match needs (see {@link RegexLiterals}). */
     static final class RegexTest extends RowTest {
         private final Pattern pattern;
         private final String[] texts;
         private final long budgetNanos;
+        private final TermMatcher prefilter;
+        private final String[] prefilterHay;
 
-        RegexTest(Pattern pattern, String[] texts, long budgetNanos) {
+        RegexTest(Pattern pattern, String[] texts, long budgetNanos, TermMatcher prefilter, String[] prefilterHay) {
             this.pattern = pattern;
             this.texts = texts;
             this.budgetNanos = budgetNanos;
+            this.prefilter = prefilter;
+            this.prefilterHay = prefilterHay;
         }
 
         @Override boolean test(int row) {
+            if (prefilter != null && !prefilter.any(prefilterHay[row])) return false;
             return pattern.matcher(new DeadlineText(texts[row], budgetNanos, pattern.pattern())).find();
         }
 

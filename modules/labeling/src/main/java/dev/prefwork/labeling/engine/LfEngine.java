@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 public final class LfEngine implements AutoCloseable {
 
-    /** Engine settings; {@link #defaults()} for the built-in phrase lists, a 100 ms regex budget and all cores. */
+    /** Engine settings; {@link #defaults()} for the built-in phrase lists, a 250 ms regex budget (CPU time per text) and all cores. */
     public record Config(PhraseLists phraseLists, Map<String, ModelScoreProvider> providers, Duration regexBudget,
                          int threads, long cacheBytes) {
 
@@ -54,7 +54,7 @@ public final class LfEngine implements AutoCloseable {
         }
 
         public static Config defaults() {
-            return new Config(PhraseLists.builtIn(), Map.of(), Duration.ofMillis(100),
+            return new Config(PhraseLists.builtIn(), Map.of(), Duration.ofMillis(250),
                     Runtime.getRuntime().availableProcessors(), 512L << 20);
         }
 

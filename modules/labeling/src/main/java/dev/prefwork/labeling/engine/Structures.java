@@ -70,7 +70,7 @@ final class Structures {
                     if (fenceAt(s, contentStart(s, l, le, 3), le) == fence) return new int[]{start, le, bodyStart, l};
                     l = le + 1;
                 }
-                if (bodyStart < n && !s.substring(bodyStart).isBlank()) return new int[]{start, n, bodyStart, n};
+                if (bodyStart < n && !blank(s, bodyStart, n)) return new int[]{start, n, bodyStart, n};
                 return null;
             }
             start = end + 1;
@@ -81,6 +81,7 @@ final class Structures {
     /** Two or more list item lines (bullets: - * + •; numbers: 1. or 1)), from the first item to the last. */
     static Span list(String s, boolean numbered) {
         int n = s.length();
+        if (n < 6 || s.indexOf('\n') < 0) return null; // two items need two lines
         int items = 0, first = -1, last = -1;
         for (int start = 0; start < n; ) {
             int end = lineEnd(s, start);
@@ -97,14 +98,24 @@ final class Structures {
     private static boolean bulletItem(String s, int i, int end) {
         char c = s.charAt(i);
         if (c != '-' && c != '*' && c != '+' && c != '•') return false;
-        return i + 1 < end && (s.charAt(i + 1) == ' ' || s.charAt(i + 1) == '\t') && !s.substring(i + 1, end).isBlank();
+        return i + 1 < end && (s.charAt(i + 1) == ' ' || s.charAt(i + 1) == '\t') && !blank(s, i + 1, end);
     }
 
     private static boolean numberedItem(String s, int i, int end) {
         int j = i;
         while (j < end && j - i < 3 && Character.isDigit(s.charAt(j))) j++;
         if (j == i || j >= end || (s.charAt(j) != '.' && s.charAt(j) != ')')) return false;
-        return j + 1 < end && (s.charAt(j + 1) == ' ' || s.charAt(j + 1) == '\t') && !s.substring(j + 1, end).isBlank();
+        return j + 1 < end && (s.charAt(j + 1) == ' ' || s.charAt(j + 1) == '\t') && !blank(s, j + 1, end);
+    }
+
+    private static boolean blank(String s, int from, int to) {
+        for (int i = from; i < to; i++) if (!Character.isWhitespace(s.charAt(i))) return false;
+        return true;
+    }
+
+    private static boolean hasPipe(String s, int from, int to) {
+        int i = s.indexOf('|', from);
+        return i >= 0 && i < to;
     }
 
     /** A Markdown table: a line with | followed by a separator line of |, -, : and spaces; spans its rows. */
@@ -114,11 +125,11 @@ final class Structures {
         int prevStart = -1, prevEnd = -1;
         for (int start = 0; start < n; ) {
             int end = lineEnd(s, start);
-            if (prevStart >= 0 && s.substring(prevStart, prevEnd).indexOf('|') >= 0 && separator(s, start, end)) {
+            if (prevStart >= 0 && hasPipe(s, prevStart, prevEnd) && separator(s, start, end)) {
                 int last = end;
                 for (int l = end + 1; l < n; ) {
                     int le = lineEnd(s, l);
-                    if (s.substring(l, le).indexOf('|') < 0) break;
+                    if (!hasPipe(s, l, le)) break;
                     last = le;
                     l = le + 1;
                 }

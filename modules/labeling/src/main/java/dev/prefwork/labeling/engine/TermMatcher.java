@@ -15,6 +15,8 @@ final class TermMatcher {
     private final boolean wholeWord;
     private final boolean[] wordStart;
     private final boolean[] wordEnd;
+    /** One-pass matcher for four or more ASCII terms (phrase lists, long keyword lists); else null. */
+    private final AhoCorasick automaton;
 
     TermMatcher(List<String> terms, boolean caseSensitive, boolean wholeWord) {
         this.caseSensitive = caseSensitive;
@@ -29,6 +31,9 @@ final class TermMatcher {
             wordStart[i] = !t.isEmpty() && TextStats.wordAt(t, 0);
             wordEnd[i] = !t.isEmpty() && TextStats.wordBefore(t, t.length());
         }
+        boolean ascii = this.terms.length >= 4;
+        for (String t : this.terms) ascii &= !t.isEmpty() && t.chars().allMatch(ch -> ch < 128);
+        this.automaton = ascii ? new AhoCorasick(this.terms) : null;
     }
 
     int size() {
@@ -57,20 +62,37 @@ final class TermMatcher {
     }
 
     boolean any(String hay) {
+        if (automaton != null) {
+            boolean[] found = {false};
+            automaton.scan(hay, (t, end) -> found[0] = !wholeWord || boundaries(hay, end - terms[t].length(), t));
+            return found[0];
+        }
         for (int t = 0; t < terms.length; t++) if (find(hay, t, 0) >= 0) return true;
         return false;
     }
 
     /** How many of the terms do not occur. */
     int missing(String hay) {
-        int m = 0;
-        for (int t = 0; t < terms.length; t++) if (find(hay, t, 0) < 0) m++;
-        return m;
+        return terms.length - distinctHits(hay);
     }
 
     /** How many different terms occur. */
     int distinctHits(String hay) {
-        return terms.length - missing(hay);
+        if (automaton != null) {
+            boolean[] seen = new boolean[terms.length];
+            int[] count = {0};
+            automaton.scan(hay, (t, end) -> {
+                if (!seen[t] && (!wholeWord || boundaries(hay, end - terms[t].length(), t))) {
+                    seen[t] = true;
+                    count[0]++;
+                }
+                return count[0] == terms.length;
+            });
+            return count[0];
+        }
+        int hits = 0;
+        for (int t = 0; t < terms.length; t++) if (find(hay, t, 0) >= 0) hits++;
+        return hits;
     }
 
     /** Every occurrence of every term, up to {@code cap} spans. */

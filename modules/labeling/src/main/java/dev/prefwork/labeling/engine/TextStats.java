@@ -31,6 +31,9 @@ public final class TextStats {
     static char fold(char c) {
         if (c < 128) return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
         if (c == '\u2019' || c == '\u2018') return '\'';
+        // dotless ı and long ſ: Java's case-insensitive regexes equate them with i and s (upper case I, S)
+        if (c == '\u0131') return 'i';
+        if (c == '\u017F') return 's';
         return Character.toLowerCase(c);
     }
 
@@ -195,7 +198,12 @@ public final class TextStats {
     }
 
     static long[] ngrams(long[] words, int n) {
-        int total = words.length - n + 1;
+        return ngrams(words, words.length, n);
+    }
+
+    /** Hashes of the n-grams of the first {@code len} words. */
+    static long[] ngrams(long[] words, int len, int n) {
+        int total = len - n + 1;
         long[] grams = new long[Math.max(0, total)];
         for (int i = 0; i < total; i++) {
             long h = 0;
@@ -203,6 +211,10 @@ public final class TextStats {
             grams[i] = mix(h);
         }
         return grams;
+    }
+
+    static int distinctCountOf(long[] sorted) {
+        return distinctCount(sorted);
     }
 
     static long[] distinct(long[] sorted) {
@@ -226,51 +238,7 @@ public final class TextStats {
      * Sentences end at . ! ? followed by a space or the end, and at line breaks (list items, headings).
      */
     public static double flesch(String s) {
-        int n = s.length();
-        int words = 0, syllables = 0, sentences = 0;
-        boolean wordInSentence = false;
-        int i = 0;
-        while (i < n) {
-            char ch = s.charAt(i);
-            int cp = ch < 128 ? ch : s.codePointAt(i);
-            if (ch < 128 ? ASCII_WORD[ch] : isWordChar(cp)) {
-                int start = i;
-                while (i < n) {
-                    char d = s.charAt(i);
-                    if (d < 128 && ASCII_WORD[d]) i++;
-                    else if (d == '\'' || d == '\u2019') {
-                        if (i + 1 < n && wordAt(s, i + 1)) i++;
-                        else break;
-                    } else if (d < 128) break;
-                    else {
-                        int c = s.codePointAt(i);
-                        if (isWordChar(c)) i += Character.charCount(c);
-                        else break;
-                    }
-                }
-                words++;
-                syllables += syllables(s, start, i);
-                wordInSentence = true;
-                continue;
-            }
-            if (cp == '\n') {
-                if (wordInSentence) sentences++;
-                wordInSentence = false;
-            } else if (cp == '.' || cp == '!' || cp == '?') {
-                int j = i + 1;
-                while (j < n && (s.charAt(j) == '.' || s.charAt(j) == '!' || s.charAt(j) == '?')) j++;
-                if ((j >= n || Character.isWhitespace(s.charAt(j)) || s.charAt(j) == '"' || s.charAt(j) == ')') && wordInSentence) {
-                    sentences++;
-                    wordInSentence = false;
-                }
-                i = j;
-                continue;
-            }
-            i += Character.charCount(cp);
-        }
-        if (wordInSentence) sentences++;
-        if (words == 0) return Double.NaN;
-        return 206.835 - 1.015 * ((double) words / sentences) - 84.6 * ((double) syllables / words);
+        return new WordScan().scan(s).flesch();
     }
 
     /** English syllables by vowel groups, a final silent e dropped; words without vowels (numbers, codes) count 1. */

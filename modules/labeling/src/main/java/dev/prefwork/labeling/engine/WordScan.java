@@ -1,0 +1,66 @@
+package dev.prefwork.labeling.engine;
+
+import java.util.Arrays;
+
+/**
+ * One tokenising pass over a text that yields everything the word-based measures need — word count, the
+ * lowercase word hashes in order, syllables and sentences (Flesch) — so the engine reads each text once for
+ * all of them. Reusable (one per thread): the hash buffer grows and is kept.
+ */
+final class WordScan {
+
+    long[] hashes = new long[256];
+    int words;
+    int syllables;
+    int sentences;
+
+    /** Scans {@code s}; see {@link TextStats} for what a word and a sentence are. */
+    WordScan scan(String s) {
+        words = 0;
+        syllables = 0;
+        sentences = 0;
+        boolean[] inSentence = {false};
+        int[] prevEnd = {0};
+        TextStats.forEachWord(s, (start, end, hash) -> {
+            gap(s, prevEnd[0], start, inSentence);
+            if (words == hashes.length) hashes = Arrays.copyOf(hashes, words * 2);
+            hashes[words++] = hash;
+            syllables += TextStats.syllables(s, start, end);
+            inSentence[0] = true;
+            prevEnd[0] = end;
+        });
+        gap(s, prevEnd[0], s.length(), inSentence);
+        if (inSentence[0]) sentences++;
+        return this;
+    }
+
+    /** Sentence ends in the non-word characters between two words: . ! ? before a space or the end, or a line break. */
+    private void gap(String s, int from, int to, boolean[] inSentence) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c == '\n') {
+                if (inSentence[0]) sentences++;
+                inSentence[0] = false;
+            } else if (c == '.' || c == '!' || c == '?') {
+                int j = i + 1;
+                while (j < s.length() && (s.charAt(j) == '.' || s.charAt(j) == '!' || s.charAt(j) == '?')) j++;
+                if ((j >= s.length() || Character.isWhitespace(s.charAt(j)) || s.charAt(j) == '"' || s.charAt(j) == ')') && inSentence[0]) {
+                    sentences++;
+                    inSentence[0] = false;
+                }
+                i = j - 1;
+            }
+        }
+    }
+
+    /** Flesch reading ease of the scanned text; NaN without words. */
+    double flesch() {
+        if (words == 0) return Double.NaN;
+        return 206.835 - 1.015 * ((double) words / sentences) - 84.6 * ((double) syllables / words);
+    }
+
+    /** The scanned words' hashes (a copy). */
+    long[] words() {
+        return Arrays.copyOf(hashes, words);
+    }
+}
