@@ -254,9 +254,17 @@ final class Features {
                         if (content.length == 0) {
                             overlap[row] = Float.NaN;
                         } else {
-                            long[] sorted = Arrays.copyOf(ws.hashes, w);
-                            Arrays.sort(sorted);
-                            overlap[row] = (float) TextStats.intersection(content, TextStats.distinct(sorted)) / content.length;
+                            // a prompt has few content words: look each response word up instead of sorting them
+                            boolean[] found = new boolean[content.length];
+                            int hits = 0;
+                            for (int x = 0; x < w; x++) {
+                                int at = Arrays.binarySearch(content, ws.hashes[x]);
+                                if (at >= 0 && !found[at]) {
+                                    found[at] = true;
+                                    hits++;
+                                }
+                            }
+                            overlap[row] = (float) hits / content.length;
                         }
                     }
                     for (int x = 0; x < g; x++) {

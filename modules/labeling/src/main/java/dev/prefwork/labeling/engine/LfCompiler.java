@@ -105,9 +105,11 @@ final class LfCompiler {
         if (c instanceof Regex r) {
             int flags = Pattern.MULTILINE | (r.caseSensitive() ? 0 : Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
             List<String> literals = RegexLiterals.of(r.pattern(), !r.caseSensitive());
-            TermMatcher prefilter = literals == null ? null : new TermMatcher(literals, true, false);
-            String[] hay = prefilter == null ? null : r.caseSensitive() ? features.texts(side) : features.lower(side, progress);
-            return new RegexTest(Pattern.compile(r.pattern(), flags), features.texts(side), regexBudgetNanos, prefilter, hay);
+            List<String> prefixes = RegexLiterals.prefixesOf(r.pattern(), !r.caseSensitive());
+            TermMatcher prefilter = literals == null ? null : TermMatcher.exact(literals);
+            TermMatcher starts = prefixes == null ? null : TermMatcher.exact(prefixes);
+            String[] hay = prefilter == null && starts == null ? null : r.caseSensitive() ? features.texts(side) : features.lower(side, progress);
+            return new RegexTest(Pattern.compile(r.pattern(), flags), features.texts(side), regexBudgetNanos, prefilter, starts, hay);
         }
         if (c instanceof Length l) {
             float[] v = l.relativeToPrompt() ? features.relativeLength(l.unit(), progress) : features.length(side, l.unit(), progress);
@@ -175,9 +177,21 @@ final class LfCompiler {
 
     // ---- row tests ---------------------------------------------------------------------------------------------
 
+    /** Cheapest first; a stable sort keeps the author's order among equals. */
+    static RowTest[] byCost(RowTest[] tests) {
+        RowTest[] sorted = tests.clone();
+        java.util.Arrays.sort(sorted, java.util.Comparator.comparingInt(RowTest::cost));
+        return sorted;
+    }
+
     /** A compiled condition over rows (candidates, or prompts in a scope). */
     abstract static class RowTest {
         abstract boolean test(int row);
+
+        /** A rough per-row cost, so AND/OR evaluate cheap tests first (results do not depend on the order). */
+        int cost() {
+            return 5;
+        }
 
         /** 0 when the row passes, else how far it is from passing: below 1 means "near" (a threshold almost met). */
         double miss(int row) {
@@ -193,7 +207,13 @@ final class LfCompiler {
         private final RowTest[] tests;
 
         AllOf(RowTest[] tests) {
-            this.tests = tests;
+            this.tests = byCost(tests);
+        }
+
+        @Override int cost() {
+            int c = 0;
+            for (RowTest t : tests) c += t.cost();
+            return c;
         }
 
         @Override boolean test(int row) {
@@ -216,7 +236,13 @@ final class LfCompiler {
         private final RowTest[] tests;
 
         AnyOf(RowTest[] tests) {
-            this.tests = tests;
+            this.tests = byCost(tests);
+        }
+
+        @Override int cost() {
+            int c = 0;
+            for (RowTest t : tests) c += t.cost();
+            return c;
         }
 
         @Override boolean test(int row) {
@@ -242,6 +268,10 @@ final class LfCompiler {
             this.inner = inner;
         }
 
+        @Override int cost() {
+            return inner.cost();
+        }
+
         @Override boolean test(int row) {
             return !inner.test(row);
         }
@@ -258,6 +288,10 @@ final class LfCompiler {
             this.hay = hay;
         }
 
+        @Override int cost() {
+            return 10 + 3 * matcher.size();
+        }
+
         @Override boolean test(int row) {
             return all ? matcher.missing(hay[row]) == 0 : matcher.any(hay[row]);
         }
@@ -272,25 +306,47 @@ final class LfCompiler {
         }
     }
 
-    /** A regex find, skipped when the text lacks every literal a match needs (see {@link RegexLiterals}). */
+    /**
+     * A regex find, skipped when the text lacks every literal a match needs, and tried only where a match can
+     * start when every match starts with a known literal (see {@link RegexLiterals}): java.util.regex otherwise
+     * attempts a match at every position of the text.
+     */
     static final class RegexTest extends RowTest {
         private final Pattern pattern;
         private final String[] texts;
         private final long budgetNanos;
         private final TermMatcher prefilter;
-        private final String[] prefilterHay;
+        private final TermMatcher starts;
+        private final String[] hay;
 
-        RegexTest(Pattern pattern, String[] texts, long budgetNanos, TermMatcher prefilter, String[] prefilterHay) {
+        RegexTest(Pattern pattern, String[] texts, long budgetNanos, TermMatcher prefilter, TermMatcher starts, String[] hay) {
             this.pattern = pattern;
             this.texts = texts;
             this.budgetNanos = budgetNanos;
             this.prefilter = prefilter;
-            this.prefilterHay = prefilterHay;
+            this.starts = starts;
+            this.hay = hay;
+        }
+
+        @Override int cost() {
+            return 60;
         }
 
         @Override boolean test(int row) {
-            if (prefilter != null && !prefilter.any(prefilterHay[row])) return false;
-            return pattern.matcher(new DeadlineText(texts[row], budgetNanos, pattern.pattern())).find();
+            if (prefilter != null && !prefilter.any(hay[row])) return false;
+            Matcher m = pattern.matcher(new DeadlineText(texts[row], budgetNanos, pattern.pattern()));
+            if (starts == null) return m.find();
+            // try a match only where one can start; transparent, non-anchoring bounds keep \b, ^ and lookbehind exact
+            m.useTransparentBounds(true).useAnchoringBounds(false);
+            String h = hay[row];
+            int len = h.length();
+            for (int t = 0; t < starts.size(); t++) {
+                for (int at = starts.find(h, t, 0); at >= 0; at = starts.find(h, t, at + 1)) {
+                    m.region(at, len);
+                    if (m.lookingAt()) return true;
+                }
+            }
+            return false;
         }
 
         @Override void spans(int row, List<Span> out) {
@@ -317,6 +373,10 @@ final class LfCompiler {
             this.maxD = max;
             this.min = min == null ? Float.NEGATIVE_INFINITY : min.floatValue();
             this.max = max == null ? Float.POSITIVE_INFINITY : max.floatValue();
+        }
+
+        @Override int cost() {
+            return 1;
         }
 
         @Override boolean test(int row) {
@@ -393,6 +453,10 @@ final class LfCompiler {
             this.texts = texts;
         }
 
+        @Override int cost() {
+            return element == Element.JSON ? 30 : 15;
+        }
+
         @Override boolean test(int row) {
             return Structures.find(element, texts[row]) != null;
         }
@@ -408,6 +472,10 @@ final class LfCompiler {
         private final MeasureTest count;
         private final TermMatcher matcher;
         private final String[] lower;
+
+        @Override int cost() {
+            return 1;
+        }
 
         PhraseTest(float[] hits, int minMatches, TermMatcher matcher, String[] lower) {
             this.count = new MeasureTest(hits, (double) minMatches, null);

@@ -41,6 +41,101 @@ final class RegexLiterals {
         }
     }
 
+    /**
+     * Literals one of which every match starts with (after zero-width \b, ^ or lookarounds), or null: the
+     * matcher then only needs to try the positions where one of them occurs, instead of every position.
+     * Same case rules as {@link #of}.
+     */
+    static List<String> prefixesOf(String pattern, boolean caseInsensitive) {
+        try {
+            RegexLiterals r = new RegexLiterals(pattern, caseInsensitive);
+            Set<String> pre = r.prefixAlternation();
+            if (r.i != pattern.length() || pre == null || pre.isEmpty()) return null;
+            for (String x : pre) if (x.isEmpty()) return null;
+            return List.copyOf(pre);
+        } catch (GiveUp | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private Set<String> prefixAlternation() throws GiveUp {
+        Set<String> all = new LinkedHashSet<>();
+        boolean unknown = false;
+        while (true) {
+            Set<String> b = branchPrefix();
+            concatenation(); // skip the rest of the branch
+            if (b == null) unknown = true;
+            else all.addAll(b);
+            if (i < p.length() && p.charAt(i) == '|') {
+                i++;
+                continue;
+            }
+            break;
+        }
+        if (unknown || all.size() > MAX_ALTERNATIVES) return null;
+        return all;
+    }
+
+    /** The literal run a branch starts with (zero-width assertions skipped), leaving i after what it used. */
+    private Set<String> branchPrefix() throws GiveUp {
+        StringBuilder run = new StringBuilder();
+        while (i < p.length()) {
+            char c = p.charAt(i);
+            if (c == '|' || c == ')') break;
+            if (run.length() == 0 && c == '^') {
+                i++;
+                continue;
+            }
+            if (run.length() == 0 && c == '\\' && i + 1 < p.length() && "bBA".indexOf(p.charAt(i + 1)) >= 0) {
+                i += 2;
+                continue;
+            }
+            if (c == '(') {
+                if (run.length() > 0) break;
+                boolean look = p.startsWith("(?=", i) || p.startsWith("(?!", i) || p.startsWith("(?<=", i) || p.startsWith("(?<!", i);
+                if (look) {
+                    i++;
+                    group(); // zero width: skip it
+                    continue;
+                }
+                i++;
+                if (p.startsWith("?:", i)) i += 2;
+                else if (i < p.length() && p.charAt(i) == '?') throw new GiveUp();
+                Set<String> inner = prefixAlternation();
+                if (i >= p.length() || p.charAt(i) != ')') throw new GiveUp();
+                i++;
+                int save = i;
+                int min = quantifier();
+                if (min == 0) return null;
+                if (min < 0) i = save;
+                return inner;
+            }
+            Character lit;
+            int save = i;
+            if (c == '\\') {
+                lit = escape();
+            } else if (c == '.' || c == '[' || c == '$' || c == '*' || c == '+' || c == '?' || c == '{') {
+                lit = null;
+            } else {
+                lit = c;
+                i++;
+            }
+            if (lit == null || !usable(lit)) {
+                i = save;
+                break;
+            }
+            int min = quantifier();
+            if (min < 0) {
+                run.append(fold(lit));
+                continue;
+            }
+            if (min > 0) run.append(fold(lit)); // at least once: still a prefix; the rest may repeat it
+            i = save; // leave the quantified atom to the skip of the rest of the branch
+            break;
+        }
+        return run.length() == 0 ? null : Set.of(run.toString());
+    }
+
     private static final class GiveUp extends Exception {
         GiveUp() {
             super(null, null, false, false);

@@ -15,23 +15,33 @@ final class TermMatcher {
     private final boolean wholeWord;
     private final boolean[] wordStart;
     private final boolean[] wordEnd;
-    /** One-pass matcher for four or more ASCII terms (phrase lists, long keyword lists); else null. */
+    /** One-pass matcher for a dozen or more ASCII terms (phrase lists, long keyword lists); else null. */
     private final AhoCorasick automaton;
 
     TermMatcher(List<String> terms, boolean caseSensitive, boolean wholeWord) {
+        this(terms, caseSensitive, wholeWord, true);
+    }
+
+    /** Literal terms searched exactly as given (no stripping, no case folding, no word boundaries). */
+    static TermMatcher exact(List<String> terms) {
+        return new TermMatcher(terms, true, false, false);
+    }
+
+    private TermMatcher(List<String> terms, boolean caseSensitive, boolean wholeWord, boolean strip) {
         this.caseSensitive = caseSensitive;
         this.wholeWord = wholeWord;
         this.terms = new String[terms.size()];
         this.wordStart = new boolean[terms.size()];
         this.wordEnd = new boolean[terms.size()];
         for (int i = 0; i < this.terms.length; i++) {
-            String t = terms.get(i).strip();
+            String t = strip ? terms.get(i).strip() : terms.get(i);
             t = caseSensitive ? t : TextStats.lower(t);
             this.terms[i] = t;
             wordStart[i] = !t.isEmpty() && TextStats.wordAt(t, 0);
             wordEnd[i] = !t.isEmpty() && TextStats.wordBefore(t, t.length());
         }
-        boolean ascii = this.terms.length >= 4;
+        // below about a dozen terms, vectorised indexOf calls beat one automaton pass
+        boolean ascii = this.terms.length >= 12;
         for (String t : this.terms) ascii &= !t.isEmpty() && t.chars().allMatch(ch -> ch < 128);
         this.automaton = ascii ? new AhoCorasick(this.terms) : null;
     }

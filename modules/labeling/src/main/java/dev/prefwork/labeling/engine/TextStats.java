@@ -247,11 +247,18 @@ public final class TextStats {
         boolean prevVowel = false;
         int letters = 0;
         for (int i = start; i < end; i++) {
-            char c = fold(s.charAt(i));
-            boolean v = isVowel(c);
+            char c = s.charAt(i);
+            boolean v;
+            if (c < 128) {
+                v = ASCII_VOWEL[c];
+                if (ASCII_LETTER[c]) letters++;
+            } else {
+                c = fold(c);
+                v = isVowel(c);
+                if (Character.isLetter(c)) letters++;
+            }
             if (v && !prevVowel) count++;
             prevVowel = v;
-            if (Character.isLetter(c)) letters++;
         }
         if (letters == 0) return 1;
         int len = end - start;
@@ -260,6 +267,17 @@ public final class TextStats {
             count--;
         }
         return Math.max(1, count);
+    }
+
+    private static final boolean[] ASCII_VOWEL = new boolean[128];
+    private static final boolean[] ASCII_LETTER = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            char l = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+            ASCII_VOWEL[c] = l == 'a' || l == 'e' || l == 'i' || l == 'o' || l == 'u' || l == 'y';
+            ASCII_LETTER[c] = l >= 'a' && l <= 'z';
+        }
     }
 
     private static boolean isVowel(char c) {
