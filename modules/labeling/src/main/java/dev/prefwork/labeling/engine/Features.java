@@ -114,7 +114,7 @@ final class Features {
 
     /** Share of the prompt's distinct content words found in the response; NaN when the prompt has none. */
     float[] promptOverlap(Progress progress) {
-        if (BUNDLE_OVERLAP) return responseWords(progress, "overlap");
+        if (true) return responseWords(progress, "overlap");
         return measure("overlap", () -> {
             String[] prompts = corpus.promptTexts();
             long[][] content = new long[prompts.length][];
@@ -220,39 +220,79 @@ final class Features {
 
     /** The n of the repetition and near-duplicate measures the word pass computes (the templates' default). */
     static final int BUNDLE_N = 3;
-    private static final boolean BUNDLE_OVERLAP = true;
     private static final ThreadLocal<WordScan> SCAN = ThreadLocal.withInitial(WordScan::new);
 
-    /**
-     * The response-side word measures — word count, Flesch, repetition and near-duplicates at n = 3, prompt
-     * overlap — from one tokenising pass per prompt group (each text is read once for all five, and the 3-gram
-     * hashes serve both repetition and near-duplicates); returns the one asked for.
-     */
+    /** The response measures the word pass computes. */
+    enum WordMeasure {
+        WORDS(Side.RESPONSE + ":len:" + LengthUnit.WORDS), FLESCH(Side.RESPONSE + ":flesch"),
+        REPETITION(Side.RESPONSE + ":rep:" + BUNDLE_N), OVERLAP("overlap"), NEAR_DUPLICATE("neardup:" + BUNDLE_N);
+
+        final String key;
+
+        WordMeasure(String key) {
+            this.key = key;
+        }
+    }
+
     private float[] responseWords(Progress progress, String key) {
-        measure("bundle:response-words", () -> {
-            String[] texts = corpus.texts();
-            String[] prompts = corpus.promptTexts();
-            int n = texts.length;
-            float[] words = new float[n], flesch = new float[n], rep = new float[n], overlap = new float[n], near = new float[n];
-            parallel.forChunks(corpus.prompts(), 64, progress, (a, b) -> {
-                WordScan ws = SCAN.get();
-                for (int p = a; p < b; p++) {
-                    int g = corpus.groupSize(p);
-                    if (g == 0) continue;
-                    long[] content = contentWords(prompts[p]);
-                    long[][] shingles = new long[g][];
-                    for (int k = 0; k < g; k++) {
-                        int row = corpus.groupRow(p, k);
-                        ws.scan(texts[row]);
-                        int w = ws.words;
-                        words[row] = w;
-                        flesch[row] = (float) ws.flesch();
+        for (WordMeasure m : WordMeasure.values()) {
+            if (m.key.equals(key)) {
+                prepare(java.util.EnumSet.of(m), progress);
+                return measures.get(key);
+            }
+        }
+        throw new IllegalArgumentException(key);
+    }
+
+    /**
+     * Computes the missing ones of {@code wanted} in one tokenising pass per prompt group — each text is read
+     * once for all of them, and the 3-gram hashes serve both repetition and near-duplicates. The engine calls
+     * it with everything the LFs it is about to compile need, so a library that uses all five pays one pass.
+     */
+    synchronized void prepare(java.util.Set<WordMeasure> wanted, Progress progress) {
+        java.util.EnumSet<WordMeasure> todo = java.util.EnumSet.noneOf(WordMeasure.class);
+        for (WordMeasure m : wanted) if (!measures.containsKey(m.key)) todo.add(m);
+        if (todo.isEmpty()) return;
+        boolean words = todo.contains(WordMeasure.WORDS), flesch = todo.contains(WordMeasure.FLESCH),
+                rep = todo.contains(WordMeasure.REPETITION), overlap = todo.contains(WordMeasure.OVERLAP),
+                near = todo.contains(WordMeasure.NEAR_DUPLICATE);
+        String[] texts = corpus.texts();
+        String[] prompts = corpus.promptTexts();
+        int n = texts.length;
+        float[] wordsOut = words ? new float[n] : null, fleschOut = flesch ? new float[n] : null, repOut = rep ? new float[n] : null,
+                overlapOut = overlap ? new float[n] : null, nearOut = near ? new float[n] : null;
+        boolean needHashes = rep || overlap || near;
+        parallel.forChunks(corpus.prompts(), 64, progress, (a, b) -> {
+            WordScan ws = SCAN.get();
+            for (int p = a; p < b; p++) {
+                int g = corpus.groupSize(p);
+                if (g == 0) continue;
+                long[] content = overlap ? contentWords(prompts[p]) : null;
+                long[][] shingles = near ? new long[g][] : null;
+                for (int k = 0; k < g; k++) {
+                    int row = corpus.groupRow(p, k);
+                    String text = texts[row];
+                    if (!flesch && !needHashes) {
+                        wordsOut[row] = TextStats.words(text);
+                        continue;
+                    }
+                    ws.scan(text, flesch);
+                    int w = ws.words;
+                    if (words) wordsOut[row] = w;
+                    if (flesch) fleschOut[row] = (float) ws.flesch();
+                    if (rep || near) {
                         long[] grams = TextStats.ngrams(ws.hashes, w, Math.min(BUNDLE_N, Math.max(w, 1)));
-                        Arrays.sort(grams);
-                        rep[row] = w < BUNDLE_N ? 0f : (float) (1.0 - (double) TextStats.distinctCountOf(grams) / grams.length);
-                        shingles[k] = TextStats.distinct(grams);
+                        if (near) {
+                            Arrays.sort(grams);
+                            shingles[k] = TextStats.distinct(grams);
+                            if (rep) repOut[row] = w < BUNDLE_N ? 0f : (float) (1.0 - (double) shingles[k].length / grams.length);
+                        } else {
+                            repOut[row] = w < BUNDLE_N ? 0f : (float) (1.0 - (double) ws.distinctCount(grams) / grams.length);
+                        }
+                    }
+                    if (overlap) {
                         if (content.length == 0) {
-                            overlap[row] = Float.NaN;
+                            overlapOut[row] = Float.NaN;
                         } else {
                             // a prompt has few content words: look each response word up instead of sorting them
                             boolean[] found = new boolean[content.length];
@@ -264,24 +304,24 @@ final class Features {
                                     hits++;
                                 }
                             }
-                            overlap[row] = (float) hits / content.length;
+                            overlapOut[row] = (float) hits / content.length;
                         }
                     }
+                }
+                if (near) {
                     for (int x = 0; x < g; x++) {
                         double best = g < 2 ? Double.NaN : 0;
                         for (int y = 0; y < g; y++) if (x != y) best = Math.max(best, TextStats.jaccard(shingles[x], shingles[y]));
-                        near[corpus.groupRow(p, x)] = (float) best;
+                        nearOut[corpus.groupRow(p, x)] = (float) best;
                     }
                 }
-            });
-            measures.put(Side.RESPONSE + ":len:" + LengthUnit.WORDS, words);
-            measures.put(Side.RESPONSE + ":flesch", flesch);
-            measures.put(Side.RESPONSE + ":rep:" + BUNDLE_N, rep);
-            measures.put("overlap", overlap);
-            measures.put("neardup:" + BUNDLE_N, near);
-            return new float[0];
+            }
         });
-        return measures.get(key);
+        if (words) measures.put(WordMeasure.WORDS.key, wordsOut);
+        if (flesch) measures.put(WordMeasure.FLESCH.key, fleschOut);
+        if (rep) measures.put(WordMeasure.REPETITION.key, repOut);
+        if (overlap) measures.put(WordMeasure.OVERLAP.key, overlapOut);
+        if (near) measures.put(WordMeasure.NEAR_DUPLICATE.key, nearOut);
     }
 
     /** How many different phrases of a list occur in each text (the list's fingerprint is part of the key). */

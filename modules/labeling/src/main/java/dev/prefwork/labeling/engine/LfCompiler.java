@@ -93,6 +93,37 @@ final class LfCompiler {
         return new Compiled(vote, scope, test, features.corpus.promptOfRow());
     }
 
+    /** The response word measures {@code spec}'s condition needs (so they can be computed in one pass). */
+    static void wordMeasures(LfSpec spec, java.util.Set<Features.WordMeasure> out) {
+        if (spec != null && spec.when() != null) wordMeasures(spec.when(), out);
+    }
+
+    private static void wordMeasures(Condition c, java.util.Set<Features.WordMeasure> out) {
+        if (c instanceof And a && a.conditions() != null) a.conditions().forEach(x -> wordMeasures(x, out));
+        else if (c instanceof Or o && o.conditions() != null) o.conditions().forEach(x -> wordMeasures(x, out));
+        else if (c instanceof Not n) wordMeasures(n.condition(), out);
+        else if (c instanceof Length l && l.unit() == LengthUnit.WORDS) out.add(Features.WordMeasure.WORDS);
+        else if (c instanceof Readability) out.add(Features.WordMeasure.FLESCH);
+        else if (c instanceof Repetition r && r.n() == Features.BUNDLE_N) out.add(Features.WordMeasure.REPETITION);
+        else if (c instanceof PromptOverlap) out.add(Features.WordMeasure.OVERLAP);
+        else if (c instanceof NearDuplicate d && d.shingle() == Features.BUNDLE_N) out.add(Features.WordMeasure.NEAR_DUPLICATE);
+        else if (c instanceof Rank r && r.measure() != null) {
+            switch (r.measure()) {
+                case WORDS -> out.add(Features.WordMeasure.WORDS);
+                case READABILITY -> out.add(Features.WordMeasure.FLESCH);
+                case PROMPT_OVERLAP -> out.add(Features.WordMeasure.OVERLAP);
+                default -> { }
+            }
+        }
+    }
+
+    /** Computes, in one pass, the word measures the given specs need. */
+    void prepare(List<LfSpec> specs) {
+        java.util.Set<Features.WordMeasure> need = java.util.EnumSet.noneOf(Features.WordMeasure.class);
+        for (LfSpec s : specs) wordMeasures(s, need);
+        features.prepare(need, progress);
+    }
+
     RowTest compile(Condition c, Side side) {
         progress.checkCancelled();
         if (c instanceof And a) return new AllOf(children(a.conditions(), side));

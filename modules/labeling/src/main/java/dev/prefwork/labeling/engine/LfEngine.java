@@ -204,6 +204,9 @@ public final class LfEngine implements AutoCloseable {
         List<Compiled> compiled = new ArrayList<>();
         Map<String, Integer> firstOfKey = new LinkedHashMap<>();
         LfCompiler compiler = compiler(progress);
+        List<LfSpec> uncached = new ArrayList<>();
+        for (LfSpec spec : specs) if (!cache.containsKey(columnKey(spec)) && validate(spec).isEmpty()) uncached.add(spec);
+        compiler.prepare(uncached);
         for (int i = 0; i < m; i++) {
             LfSpec spec = specs.get(i);
             List<SpecError> errors = validate(spec);
@@ -305,7 +308,9 @@ public final class LfEngine implements AutoCloseable {
         String key = columnKey(spec);
         Compiled lf;
         try {
-            lf = compiler(progress).compile(spec);
+            LfCompiler compiler = compiler(progress);
+            compiler.prepare(List.of(spec));
+            lf = compiler.compile(spec);
         } catch (Progress.Cancelled e) {
             throw e;
         } catch (RuntimeException e) {

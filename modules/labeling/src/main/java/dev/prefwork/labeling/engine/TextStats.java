@@ -14,17 +14,29 @@ public final class TextStats {
 
     /** Lowercase with offsets preserved (one char for one char), ’ read as '; the same instance when nothing changes. */
     public static String lower(String s) {
-        int n = s.length();
-        int i = 0;
-        while (i < n) {
-            char c = s.charAt(i);
-            if (fold(c) != c) break;
-            i++;
+        // fast path: the JDK's lowercasing equals ours when it keeps the length and none of the characters we
+        // treat specially occurs (on a Latin-1 string each indexOf of a non-Latin-1 character returns at once)
+        String jdk = s.toLowerCase(java.util.Locale.ROOT);
+        if (jdk.length() == s.length() && s.indexOf('\u2019') < 0 && s.indexOf('\u2018') < 0 && s.indexOf('\u0131') < 0
+                && s.indexOf('\u017F') < 0 && s.indexOf('\u03A3') < 0) {
+            return jdk;
         }
-        if (i == n) return s;
+        int n = s.length();
         char[] out = new char[n];
         s.getChars(0, n, out, 0);
-        for (; i < n; i++) out[i] = fold(out[i]);
+        for (int i = 0; i < n; i++) {
+            char c = out[i];
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(out[i + 1])) {
+                int lower = Character.toLowerCase(Character.toCodePoint(c, out[i + 1]));
+                if (Character.charCount(lower) == 2) {
+                    out[i] = Character.highSurrogate(lower);
+                    out[i + 1] = Character.lowSurrogate(lower);
+                }
+                i++;
+            } else {
+                out[i] = fold(c);
+            }
+        }
         return new String(out);
     }
 

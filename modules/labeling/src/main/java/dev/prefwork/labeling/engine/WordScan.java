@@ -16,11 +16,23 @@ final class WordScan {
 
     /** Scans {@code s}; see {@link TextStats} for what a word and a sentence are. */
     WordScan scan(String s) {
+        return scan(s, true);
+    }
+
+    /** As {@link #scan(String)}; without {@code flesch} syllables and sentences are not counted. */
+    WordScan scan(String s, boolean flesch) {
         words = 0;
         syllables = 0;
         sentences = 0;
         boolean[] inSentence = {false};
         int[] prevEnd = {0};
+        if (!flesch) {
+            TextStats.forEachWord(s, (start, end, hash) -> {
+                if (words == hashes.length) hashes = Arrays.copyOf(hashes, words * 2);
+                hashes[words++] = hash;
+            });
+            return this;
+        }
         TextStats.forEachWord(s, (start, end, hash) -> {
             gap(s, prevEnd[0], start, inSentence);
             if (words == hashes.length) hashes = Arrays.copyOf(hashes, words * 2);
@@ -32,6 +44,37 @@ final class WordScan {
         gap(s, prevEnd[0], s.length(), inSentence);
         if (inSentence[0]) sentences++;
         return this;
+    }
+
+    private long[] table = new long[512];
+    private int[] stamp = new int[512];
+    private int generation;
+
+    /** Distinct values among {@code values}, by open addressing in a reused table (no sorting). */
+    int distinctCount(long[] values) {
+        int cap = table.length;
+        while (cap < values.length * 2) cap <<= 1;
+        if (cap != table.length) {
+            table = new long[cap];
+            stamp = new int[cap];
+            generation = 0;
+        }
+        if (++generation == Integer.MAX_VALUE) {
+            Arrays.fill(stamp, 0);
+            generation = 1;
+        }
+        int mask = cap - 1;
+        int distinct = 0;
+        for (long v : values) {
+            int slot = (int) (v ^ (v >>> 32)) & mask;
+            while (stamp[slot] == generation && table[slot] != v) slot = (slot + 1) & mask;
+            if (stamp[slot] != generation) {
+                stamp[slot] = generation;
+                table[slot] = v;
+                distinct++;
+            }
+        }
+        return distinct;
     }
 
     /** Sentence ends in the non-word characters between two words: . ! ? before a space or the end, or a line break. */
