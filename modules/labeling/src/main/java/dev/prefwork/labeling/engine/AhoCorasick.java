@@ -17,9 +17,11 @@ final class AhoCorasick {
 
     private static final int[] NONE = new int[0];
 
+    /** Next state for (state, char); negative (the sign bit set) when the next state ends a term. */
     private final int[] delta;
     /** Terms ending in each state, including those ending in its suffix states. */
     private final int[][] out;
+    private static final ThreadLocal<char[]> BUFFER = ThreadLocal.withInitial(() -> new char[4096]);
 
     /** @param terms non-empty ASCII terms (already lowercased when matching ignores case) */
     AhoCorasick(String[] terms) {
@@ -65,9 +67,10 @@ final class AhoCorasick {
                 }
             }
         }
-        this.delta = Arrays.copyOf(next, states * 128);
         this.out = new int[states][];
         for (int s = 0; s < states; s++) out[s] = outs[s] == null ? NONE : outs[s];
+        this.delta = Arrays.copyOf(next, states * 128);
+        for (int k = 0; k < delta.length; k++) if (out[delta[k]].length != 0) delta[k] |= Integer.MIN_VALUE;
     }
 
     private static int[] add(int[] a, int t) {
@@ -79,18 +82,25 @@ final class AhoCorasick {
     }
 
     void scan(String s, Hit hit) {
+        int n = s.length();
+        char[] buf = BUFFER.get();
+        if (buf.length < n) {
+            buf = new char[Math.max(n, buf.length * 2)];
+            BUFFER.set(buf);
+        }
+        s.getChars(0, n, buf, 0); // one bulk copy beats a bounds- and coder-checked charAt per character
         int state = 0;
         int[] d = delta;
-        for (int i = 0, n = s.length(); i < n; i++) {
-            char c = s.charAt(i);
+        for (int i = 0; i < n; i++) {
+            char c = buf[i];
             if (c >= 128) {
                 state = 0;
                 continue;
             }
-            state = d[(state << 7) + c];
-            int[] o = out[state];
-            if (o.length != 0) {
-                for (int t : o) if (hit.hit(t, i + 1)) return;
+            int v = d[(state << 7) + c];
+            state = v & Integer.MAX_VALUE;
+            if (v < 0) {
+                for (int t : out[state]) if (hit.hit(t, i + 1)) return;
             }
         }
     }

@@ -283,8 +283,7 @@ final class Features {
                     if (rep || near) {
                         long[] grams = TextStats.ngrams(ws.hashes, w, Math.min(BUNDLE_N, Math.max(w, 1)));
                         if (near) {
-                            Arrays.sort(grams);
-                            shingles[k] = TextStats.distinct(grams);
+                            shingles[k] = ws.distinct(grams);
                             if (rep) repOut[row] = w < BUNDLE_N ? 0f : (float) (1.0 - (double) shingles[k].length / grams.length);
                         } else {
                             repOut[row] = w < BUNDLE_N ? 0f : (float) (1.0 - (double) ws.distinctCount(grams) / grams.length);
@@ -309,11 +308,25 @@ final class Features {
                     }
                 }
                 if (near) {
-                    for (int x = 0; x < g; x++) {
-                        double best = g < 2 ? Double.NaN : 0;
-                        for (int y = 0; y < g; y++) if (x != y) best = Math.max(best, TextStats.jaccard(shingles[x], shingles[y]));
-                        nearOut[corpus.groupRow(p, x)] = (float) best;
+                    // Jaccard of each pair by hashing one side and probing with the other (no sorting)
+                    double[] best = new double[g];
+                    Arrays.fill(best, g < 2 ? Double.NaN : 0);
+                    for (int x = 0; x < g - 1; x++) {
+                        ws.load(shingles[x]);
+                        for (int y = x + 1; y < g; y++) {
+                            double j;
+                            if (shingles[x].length == 0 && shingles[y].length == 0) {
+                                j = 1;
+                            } else {
+                                int inter = 0;
+                                for (long v : shingles[y]) if (ws.contains(v)) inter++;
+                                j = (double) inter / (shingles[x].length + shingles[y].length - inter);
+                            }
+                            best[x] = Math.max(best[x], j);
+                            best[y] = Math.max(best[y], j);
+                        }
                     }
+                    for (int x = 0; x < g; x++) nearOut[corpus.groupRow(p, x)] = (float) best[x];
                 }
             }
         });

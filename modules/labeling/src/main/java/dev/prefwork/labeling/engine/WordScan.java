@@ -50,6 +50,64 @@ final class WordScan {
     private int[] stamp = new int[512];
     private int generation;
 
+    /** The distinct values among {@code values} (in first-seen order), by hashing, not sorting. */
+    long[] distinct(long[] values) {
+        long[] out = new long[values.length];
+        int k = 0;
+        reset(values.length);
+        int mask = table.length - 1;
+        for (long v : values) {
+            if (insert(v, mask)) out[k++] = v;
+        }
+        return k == out.length ? out : Arrays.copyOf(out, k);
+    }
+
+    /** Makes {@code values} (distinct) the set {@link #contains} answers for. */
+    void load(long[] values) {
+        reset(values.length);
+        int mask = table.length - 1;
+        for (long v : values) insert(v, mask);
+    }
+
+    boolean contains(long v) {
+        int mask = table.length - 1;
+        int slot = slot(v, mask);
+        while (stamp[slot] == generation) {
+            if (table[slot] == v) return true;
+            slot = (slot + 1) & mask;
+        }
+        return false;
+    }
+
+    private void reset(int size) {
+        int cap = table.length;
+        while (cap < size * 2) cap <<= 1;
+        if (cap != table.length) {
+            table = new long[cap];
+            stamp = new int[cap];
+            generation = 0;
+        }
+        if (++generation == Integer.MAX_VALUE) {
+            Arrays.fill(stamp, 0);
+            generation = 1;
+        }
+    }
+
+    private boolean insert(long v, int mask) {
+        int slot = slot(v, mask);
+        while (stamp[slot] == generation) {
+            if (table[slot] == v) return false;
+            slot = (slot + 1) & mask;
+        }
+        stamp[slot] = generation;
+        table[slot] = v;
+        return true;
+    }
+
+    private static int slot(long v, int mask) {
+        return (int) (v ^ (v >>> 29)) & mask;
+    }
+
     /** Distinct values among {@code values}, by open addressing in a reused table (no sorting). */
     int distinctCount(long[] values) {
         int cap = table.length;
