@@ -337,6 +337,38 @@ final class Features {
         if (near) measures.put(WordMeasure.NEAR_DUPLICATE.key, nearOut);
     }
 
+    /**
+     * Hit counts for several phrase lists from one pass over each text (one automaton over all their phrases),
+     * stored under the same keys {@link #phraseHits} uses.
+     */
+    synchronized void preparePhrases(Side side, java.util.Map<String, java.util.List<String>> listsByFingerprint, Progress progress) {
+        java.util.List<String> todo = new java.util.ArrayList<>();
+        for (String fp : listsByFingerprint.keySet()) if (!measures.containsKey(side + ":phrases:" + fp)) todo.add(fp);
+        if (todo.size() < 2) return; // one list: phraseHits does it as well
+        java.util.List<String> all = new java.util.ArrayList<>();
+        int[] listOf = new int[0];
+        for (int l = 0; l < todo.size(); l++) {
+            java.util.List<String> phrases = listsByFingerprint.get(todo.get(l));
+            all.addAll(phrases);
+            int from = listOf.length;
+            listOf = Arrays.copyOf(listOf, from + phrases.size());
+            Arrays.fill(listOf, from, listOf.length, l);
+        }
+        TermMatcher matcher = new TermMatcher(all, false, true);
+        String[] lower = lower(side, progress);
+        float[][] out = new float[todo.size()][lower.length];
+        int[] owner = listOf;
+        parallel.forChunks(lower.length, Parallel.CHUNK, progress, (a, b) -> {
+            boolean[] seen = new boolean[owner.length];
+            for (int i = a; i < b; i++) {
+                Arrays.fill(seen, false);
+                matcher.mark(lower[i], seen);
+                for (int t = 0; t < seen.length; t++) if (seen[t]) out[owner[t]][i]++;
+            }
+        });
+        for (int l = 0; l < todo.size(); l++) measures.put(side + ":phrases:" + todo.get(l), out[l]);
+    }
+
     /** How many different phrases of a list occur in each text (the list's fingerprint is part of the key). */
     float[] phraseHits(Side side, TermMatcher matcher, String fingerprint, Progress progress) {
         return measure(side + ":phrases:" + fingerprint, () -> {

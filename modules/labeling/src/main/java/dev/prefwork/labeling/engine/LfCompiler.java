@@ -117,11 +117,32 @@ final class LfCompiler {
         }
     }
 
-    /** Computes, in one pass, the word measures the given specs need. */
+    /** Computes, one pass each, the word measures and phrase-list hits the given specs need. */
     void prepare(List<LfSpec> specs) {
         java.util.Set<Features.WordMeasure> need = java.util.EnumSet.noneOf(Features.WordMeasure.class);
-        for (LfSpec s : specs) wordMeasures(s, need);
+        java.util.Set<String> responseLists = new java.util.TreeSet<>();
+        java.util.Set<String> promptLists = new java.util.TreeSet<>();
+        for (LfSpec s : specs) {
+            wordMeasures(s, need);
+            phraseLists(s.when(), responseLists);
+            phraseLists(s.promptScope(), promptLists);
+        }
         features.prepare(need, progress);
+        features.preparePhrases(Side.RESPONSE, byFingerprint(responseLists), progress);
+        features.preparePhrases(Side.PROMPT, byFingerprint(promptLists), progress);
+    }
+
+    private java.util.Map<String, List<String>> byFingerprint(java.util.Set<String> names) {
+        java.util.Map<String, List<String>> m = new java.util.LinkedHashMap<>();
+        for (String n : names) if (phraseLists.has(n)) m.put(phraseLists.fingerprint(n), phraseLists.get(n));
+        return m;
+    }
+
+    private static void phraseLists(Condition c, java.util.Set<String> out) {
+        if (c instanceof And a && a.conditions() != null) a.conditions().forEach(x -> phraseLists(x, out));
+        else if (c instanceof Or o && o.conditions() != null) o.conditions().forEach(x -> phraseLists(x, out));
+        else if (c instanceof Not n) phraseLists(n.condition(), out);
+        else if (c instanceof PhraseList p && p.list() != null) out.add(p.list());
     }
 
     RowTest compile(Condition c, Side side) {

@@ -105,6 +105,18 @@ final class TermMatcher {
         return hits;
     }
 
+    /** Marks in {@code seen} every term that occurs in {@code hay}. */
+    void mark(String hay, boolean[] seen) {
+        if (automaton != null) {
+            automaton.scan(hay, (t, end) -> {
+                if (!seen[t] && (!wholeWord || boundaries(hay, end - terms[t].length(), t))) seen[t] = true;
+                return false;
+            });
+            return;
+        }
+        for (int t = 0; t < terms.length; t++) if (!seen[t] && find(hay, t, 0) >= 0) seen[t] = true;
+    }
+
     /** Every occurrence of every term, up to {@code cap} spans. */
     void spans(String hay, List<Span> out, int cap) {
         for (int t = 0; t < terms.length && out.size() < cap; t++) {

@@ -85,6 +85,24 @@ class LfEngineTest {
     }
 
     @Test
+    void featuresPreparedTogetherEqualFeaturesComputedOneByOne() {
+        Corpus c = synthetic(5_000, 3);
+        List<LfSpec> specs = List.of(REFUSAL, spec("hedge", Verdict.BAD, new PhraseList("hedging", 1)),
+                spec("flesch", Verdict.GOOD, new Readability(50.0, 90.0)), spec("rep", Verdict.BAD, new Repetition(3, 0.1, null)),
+                spec("overlap", Verdict.GOOD, new PromptOverlap(0.3, null)), spec("dup", Verdict.BAD, new NearDuplicate(0.5, 3)),
+                spec("longest", Verdict.GOOD, new Rank(RankMeasure.WORDS, RankSelect.HIGHEST, null, null)));
+        byte[][] together;
+        try (LfEngine e = new LfEngine(c, LfEngine.Config.defaults())) {
+            together = columns(e.apply(specs, Progress.NONE));
+        }
+        for (int j = 0; j < specs.size(); j++) {
+            try (LfEngine e = new LfEngine(c, LfEngine.Config.defaults())) {
+                assertThat(e.apply(List.of(specs.get(j)), Progress.NONE).matrix().column(0)).as(specs.get(j).name()).isEqualTo(together[j]);
+            }
+        }
+    }
+
+    @Test
     void seededVotesAreUsedWithoutEvaluating() {
         try (LfEngine e = new LfEngine(small(), LfEngine.Config.defaults())) {
             byte[] stored = {1, 1, 1, 1, 1};
