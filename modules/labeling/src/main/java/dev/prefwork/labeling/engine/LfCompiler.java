@@ -245,6 +245,11 @@ final class LfCompiler {
             return 5;
         }
 
+        /** Whether {@link #miss} can be below 1 (a threshold or an "all" list): else there are no near misses. */
+        boolean graded() {
+            return false;
+        }
+
         /** 0 when the row passes, else how far it is from passing: below 1 means "near" (a threshold almost met). */
         double miss(int row) {
             return test(row) ? 0 : 1;
@@ -260,6 +265,11 @@ final class LfCompiler {
 
         AllOf(RowTest[] tests) {
             this.tests = byCost(tests);
+        }
+
+        @Override boolean graded() {
+            for (RowTest t : tests) if (t.graded()) return true;
+            return false;
         }
 
         @Override int cost() {
@@ -289,6 +299,11 @@ final class LfCompiler {
 
         AnyOf(RowTest[] tests) {
             this.tests = byCost(tests);
+        }
+
+        @Override boolean graded() {
+            for (RowTest t : tests) if (t.graded()) return true;
+            return false;
         }
 
         @Override int cost() {
@@ -342,6 +357,10 @@ final class LfCompiler {
 
         @Override int cost() {
             return 10 + 3 * matcher.size();
+        }
+
+        @Override boolean graded() {
+            return all && matcher.size() > 1;
         }
 
         @Override boolean test(int row) {
@@ -429,6 +448,10 @@ final class LfCompiler {
 
         @Override int cost() {
             return 1;
+        }
+
+        @Override boolean graded() {
+            return true;
         }
 
         @Override boolean test(int row) {
@@ -527,6 +550,10 @@ final class LfCompiler {
 
         @Override int cost() {
             return 1;
+        }
+
+        @Override boolean graded() {
+            return true;
         }
 
         PhraseTest(float[] hits, int minMatches, TermMatcher matcher, String[] lower) {

@@ -381,7 +381,7 @@ public final class LfEngine implements AutoCloseable {
     }
 
     private List<Example> nearMisses(Compiled lf, byte[] votes, byte[] gold, int k, Progress progress) {
-        if (k <= 0) return List.of();
+        if (k <= 0 || !lf.test.graded()) return List.of();
         int n = votes.length;
         float[] miss = new float[n];
         parallel.forChunks(n, ROW_CHUNK, progress, (from, to) -> {
