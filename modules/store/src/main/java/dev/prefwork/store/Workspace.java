@@ -146,6 +146,15 @@ public final class Workspace implements AutoCloseable {
 
     public StatsQuery stats() { return new StatsQuery(jdbc); }
 
+    public LabelingFunctionRepository labelingFunctions() { return new LabelingFunctionRepository(jdbc); }
+
+    public LfVoteRepository lfVotes() { return new LfVoteRepository(jdbc); }
+
+    public SettingsRepository settings() { return new SettingsRepository(jdbc); }
+
+    /** Streaming reads of all prompts, candidates and gold for the engines. */
+    public BulkReader bulk() { return new BulkReader(this, jdbc); }
+
     /** A new connection from the pool, for a job that needs its own transaction (imports). */
     public Connection connection() throws SQLException {
         return pool.getConnection();

@@ -1,0 +1,422 @@
+package dev.prefwork.labeling.service;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.prefwork.core.InputException;
+import dev.prefwork.core.Progress;
+import dev.prefwork.core.PromptGold;
+import dev.prefwork.core.Verdict;
+import dev.prefwork.labeling.VoteMatrix;
+import dev.prefwork.labeling.analysis.GoldVector;
+import dev.prefwork.labeling.analysis.LfAnalysis;
+import dev.prefwork.labeling.analysis.LfAnalysisReport;
+import dev.prefwork.labeling.analysis.LfStats;
+import dev.prefwork.labeling.engine.ApplyResult;
+import dev.prefwork.labeling.engine.Corpus;
+import dev.prefwork.labeling.engine.LfEngine;
+import dev.prefwork.labeling.engine.LfPreview;
+import dev.prefwork.labeling.engine.Span;
+import dev.prefwork.labeling.lf.LfJson;
+import dev.prefwork.labeling.lf.LfLibrary;
+import dev.prefwork.labeling.lf.LfSpec;
+import dev.prefwork.labeling.lf.PhraseLists;
+import dev.prefwork.labeling.lf.SpecError;
+import dev.prefwork.store.BulkReader;
+import dev.prefwork.store.LabelingFunctionRepository;
+import dev.prefwork.store.LabelingFunctionRepository.LfDraft;
+import dev.prefwork.store.LabelingFunctionRepository.Outcome;
+import dev.prefwork.store.LfVoteRepository.StoredVotes;
+import dev.prefwork.store.LfVoteRepository.VotesToSave;
+import dev.prefwork.store.StoredLf;
+import dev.prefwork.store.StoredLfVersion;
+import dev.prefwork.store.Workspace;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Labeling functions of one workspace, for the LF studio and the CLI: the library (create, edit as new
+ * versions, enable, import/export), applying it (votes computed only for versions whose spec, candidates or
+ * phrase lists changed; stored per version and read back on reopen), the analysis table, the live preview
+ * of an unsaved spec, and the vote matrix for the label models.
+ *
+ * <p>The candidates are read once into memory (texts only) and reloaded when the workspace's candidate set
+ * changes. Gold is read fresh on every apply and preview (it changes as the expert labels). Calls are
+ * serialised; long ones report to and stop on a {@link Progress}. Construct one per open workspace; close it
+ * to free the engine's threads.
+ */
+public final class LabelingService implements AutoCloseable {
+
+    /** Workspace setting holding the edited phrase lists: {"refusal": ["…", …], "my-list": […]}. */
+    public static final String PHRASE_LISTS_SETTING = "lf.phrase_lists";
+
+    private final Workspace workspace;
+    private final LfEngine.Config baseConfig;
+    private LfEngine engine;
+    private String corpusKey;
+    /** LF version id → its votes as of the last apply (what the preview's conflicts and the badges read). */
+    private final Map<Long, byte[]> appliedVotes = new HashMap<>();
+    /** LF version id → context hash of its votes stored for the current candidate set. */
+    private final Map<Long, String> storedContext = new HashMap<>();
+
+    public LabelingService(Workspace workspace) {
+        this(workspace, LfEngine.Config.defaults());
+    }
+
+    /** @param config engine settings (threads, regex budget, model score providers); phrase lists come from the workspace */
+    public LabelingService(Workspace workspace, LfEngine.Config config) {
+        this.workspace = workspace;
+        this.baseConfig = config;
+    }
+
+    // ---- the library -------------------------------------------------------------------------------------------
+
+    /** Every LF with its current version, in creation order. */
+    public synchronized List<LabelingFunction> list() {
+        return workspace.labelingFunctions().list().stream().map(LabelingService::view).toList();
+    }
+
+    public synchronized Optional<LabelingFunction> get(long lfId) {
+        return workspace.labelingFunctions().get(lfId).map(LabelingService::view);
+    }
+
+    /** All versions of an LF, oldest first, each with its spec. */
+    public synchronized List<LabelingFunction> history(long lfId) {
+        StoredLf lf = workspace.labelingFunctions().get(lfId).orElseThrow(() -> new InputException("no labeling function with id " + lfId));
+        return workspace.labelingFunctions().versions(lfId).stream()
+                .map(v -> view(new StoredLf(lf.id(), lf.name(), lf.aspect(), lf.enabled(), lf.createdAt(), v))).toList();
+    }
+
+    /** Field-level problems with a spec (as the builder shows them); empty when it can be saved. */
+    public synchronized List<SpecError> validate(LfSpec spec) {
+        return LfEngine.validate(spec, baseConfig.withPhraseLists(phraseLists()));
+    }
+
+    /** Saves a new LF (version 1). */
+    public synchronized LabelingFunction create(LfSpec spec) {
+        requireValid(spec);
+        return view(workspace.labelingFunctions().create(draft(spec), true));
+    }
+
+    /** Saves an edited LF as its next version; an unchanged spec writes nothing. Old versions and their votes stay. */
+    public synchronized LabelingFunction update(long lfId, LfSpec spec) {
+        requireValid(spec);
+        return view(workspace.labelingFunctions().update(lfId, draft(spec)).lf());
+    }
+
+    public synchronized void setEnabled(long lfId, boolean enabled) {
+        workspace.labelingFunctions().setEnabled(lfId, enabled);
+    }
+
+    // ---- applying and the analysis ----------------------------------------------------------------------------
+
+    /**
+     * Applies every LF's current version (enabled or not), stores the votes that were computed, and returns the
+     * analysis: Snorkel's statistics per LF and for the enabled LFs as a matrix, with accuracy against the gold.
+     */
+    public synchronized LfApplyReport apply(Progress progress) {
+        long t0 = System.nanoTime();
+        LfEngine e = engine(progress);
+        Corpus corpus = e.corpus();
+        List<LabelingFunction> lfs = list();
+        List<LfSpec> specs = new ArrayList<>(lfs.size());
+        for (LabelingFunction lf : lfs) specs.add(lf.spec() == null ? invalidPlaceholder(lf) : lf.spec());
+
+        // seed the engine with stored votes of versions it does not hold yet
+        Map<Long, Boolean> fromStore = new HashMap<>();
+        List<Long> missing = new ArrayList<>();
+        for (int i = 0; i < lfs.size(); i++) {
+            if (lfs.get(i).spec() != null && !e.isCached(specs.get(i))) missing.add(lfs.get(i).versionId());
+        }
+        Map<Long, StoredVotes> stored = workspace.lfVotes().loadAll(missing);
+        for (int i = 0; i < lfs.size(); i++) {
+            LabelingFunction lf = lfs.get(i);
+            StoredVotes sv = stored.get(lf.versionId());
+            if (sv != null && sv.error() == null && sv.freshFor(corpusKey, e.contextKey(specs.get(i)))) {
+                e.seed(specs.get(i), sv.votes());
+                fromStore.put(lf.versionId(), true);
+                storedContext.put(lf.versionId(), sv.contextHash());
+            }
+        }
+        long before = e.evaluatedColumns();
+        ApplyResult result = e.apply(specs, progress);
+        int recomputed = (int) (e.evaluatedColumns() - before);
+
+        // store what is not stored yet for this candidate set (computed now, or earlier by a preview)
+        List<VotesToSave> toSave = new ArrayList<>();
+        for (int i = 0; i < lfs.size(); i++) {
+            LabelingFunction lf = lfs.get(i);
+            ApplyResult.Column col = result.columns().get(i);
+            if (lf.spec() == null || col.source() == ApplyResult.Source.INVALID) continue;
+            String context = e.contextKey(lf.spec());
+            if (context.equals(storedContext.get(lf.versionId()))) continue;
+            toSave.add(new VotesToSave(lf.versionId(), corpusKey, context, result.matrix().column(i), col.error(),
+                    col.nanos() / 1_000_000));
+        }
+        workspace.lfVotes().saveAll(toSave);
+        toSave.forEach(v -> storedContext.put(v.versionId(), v.contextHash()));
+
+        appliedVotes.clear();
+        for (int i = 0; i < lfs.size(); i++) appliedVotes.put(lfs.get(i).versionId(), result.matrix().column(i));
+
+        byte[] gold = gold(corpus);
+        int[] enabled = java.util.stream.IntStream.range(0, lfs.size()).filter(i -> lfs.get(i).enabled()).toArray();
+        VoteMatrix enabledMatrix = result.matrix().select(enabled);
+        LfAnalysisReport analysis = LfAnalysis.analyze(enabledMatrix, gold);
+        Map<Integer, LfStats> statsByIndex = new HashMap<>();
+        for (int k = 0; k < enabled.length; k++) statsByIndex.put(enabled[k], analysis.lfs().get(k));
+        List<LfApplyReport.Row> rows = new ArrayList<>(lfs.size());
+        for (int i = 0; i < lfs.size(); i++) {
+            LabelingFunction lf = lfs.get(i);
+            ApplyResult.Column col = result.columns().get(i);
+            LfStats stats = statsByIndex.containsKey(i) ? statsByIndex.get(i)
+                    : LfAnalysis.single(result.matrix().column(i), enabledMatrix, gold);
+            LfApplyReport.Source source = switch (col.source()) {
+                case INVALID -> LfApplyReport.Source.INVALID;
+                case FAILED -> LfApplyReport.Source.FAILED;
+                case COMPUTED -> LfApplyReport.Source.COMPUTED;
+                case CACHED -> col.error() != null ? LfApplyReport.Source.FAILED
+                        : fromStore.containsKey(lf.versionId()) ? LfApplyReport.Source.STORED : LfApplyReport.Source.MEMORY;
+            };
+            String error = lf.problem() != null ? lf.problem() : col.error();
+            rows.add(new LfApplyReport.Row(lf, stats, source, error));
+        }
+        return new LfApplyReport(rows, analysis.matrix(), corpus.size(), recomputed, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * The live preview of an unsaved spec: coverage, conflicts with the enabled LFs (without {@code editingLfId},
+     * the LF being edited, if any), accuracy against gold, example hits with spans, near misses and the gold
+     * hits it gets wrong. Invalid specs come back with field errors only. Applies the library first if it has
+     * not been applied in this session.
+     */
+    public synchronized LfPreview preview(LfSpec draft, Long editingLfId, Progress progress) {
+        LfEngine e = engine(progress);
+        if (appliedVotes.isEmpty() && workspace.labelingFunctions().count() > 0) apply(progress);
+        List<byte[]> others = new ArrayList<>();
+        for (LabelingFunction lf : list()) {
+            if (!lf.enabled() || (editingLfId != null && lf.id() == editingLfId)) continue;
+            byte[] col = appliedVotes.get(lf.versionId());
+            if (col == null) { // saved since the last apply
+                apply(progress);
+                col = appliedVotes.get(lf.versionId());
+            }
+            if (col != null) others.add(col);
+        }
+        VoteMatrix otherMatrix = new VoteMatrix(e.corpus().size(), others.toArray(new byte[0][]));
+        return e.preview(draft, LfEngine.PreviewRequest.of(otherMatrix, gold(e.corpus())), progress);
+    }
+
+    /** The enabled LFs' votes (current versions) for the label models; applies what is not applied yet. */
+    public synchronized LfVotes enabledVotes(Progress progress) {
+        LfApplyReport report = apply(progress);
+        List<byte[]> cols = new ArrayList<>();
+        List<LfVotes.Column> meta = new ArrayList<>();
+        for (LfApplyReport.Row r : report.lfs()) {
+            if (!r.lf().enabled()) continue;
+            cols.add(appliedVotes.get(r.lf().versionId()));
+            meta.add(new LfVotes.Column(r.lf().id(), r.lf().versionId(), r.lf().name(), r.lf().aspect(), r.lf().vote()));
+        }
+        Corpus c = engine.corpus();
+        return new LfVotes(c.candidateIds(), new VoteMatrix(c.size(), cols.toArray(new byte[0][])), meta, corpusKey);
+    }
+
+    /** The votes enabled LFs cast on one candidate, as of the last apply (applies first if needed). */
+    public synchronized List<CandidateVote> votesFor(long candidateId, Progress progress) {
+        LfEngine e = engine(progress);
+        if (appliedVotes.isEmpty()) apply(progress);
+        int row = e.corpus().rowOf(candidateId);
+        if (row < 0) return List.of();
+        List<CandidateVote> out = new ArrayList<>();
+        for (LabelingFunction lf : list()) {
+            byte[] col = appliedVotes.get(lf.versionId());
+            if (!lf.enabled() || col == null || col[row] == 0) continue;
+            out.add(new CandidateVote(lf.id(), lf.versionId(), lf.name(), lf.aspect(), col[row] > 0 ? Verdict.GOOD : Verdict.BAD));
+        }
+        return out;
+    }
+
+    /** What LF {@code lfId} matched in a candidate, for highlighting (empty when it does not vote there or has no span). */
+    public synchronized List<Span> spans(long lfId, long candidateId, Progress progress) {
+        LabelingFunction lf = get(lfId).orElseThrow(() -> new InputException("no labeling function with id " + lfId));
+        LfEngine e = engine(progress);
+        int row = e.corpus().rowOf(candidateId);
+        if (row < 0 || lf.spec() == null) return List.of();
+        return e.spans(lf.spec(), row, progress);
+    }
+
+    // ---- phrase lists -----------------------------------------------------------------------------------------
+
+    /** The phrase lists in use: built-in ones, as edited in this workspace, plus the workspace's own. */
+    public synchronized PhraseLists phraseLists() {
+        PhraseLists lists = PhraseLists.builtIn();
+        for (Map.Entry<String, List<String>> e : phraseOverrides().entrySet()) lists = lists.with(e.getKey(), e.getValue());
+        return lists;
+    }
+
+    /** Replaces (or adds) a phrase list; LFs that use it are recomputed on the next apply. */
+    public synchronized void setPhraseList(String name, List<String> phrases) {
+        List<SpecError> errors = PhraseLists.validate(name, phrases);
+        if (!errors.isEmpty()) throw new InvalidLfException(null, "the phrase list cannot be saved", errors);
+        Map<String, List<String>> o = phraseOverrides();
+        o.put(name, PhraseLists.builtIn().with(name, phrases).get(name));
+        workspace.settings().put(PHRASE_LISTS_SETTING, LfJson.write(o));
+        if (engine != null) engine.setPhraseLists(phraseLists());
+    }
+
+    /** Restores a built-in list to its default (or removes a workspace list). */
+    public synchronized void resetPhraseList(String name) {
+        Map<String, List<String>> o = phraseOverrides();
+        if (o.remove(name) == null) return;
+        workspace.settings().put(PHRASE_LISTS_SETTING, LfJson.write(o));
+        if (engine != null) engine.setPhraseLists(phraseLists());
+    }
+
+    private Map<String, List<String>> phraseOverrides() {
+        Optional<String> json = workspace.settings().get(PHRASE_LISTS_SETTING);
+        if (json.isEmpty()) return new LinkedHashMap<>();
+        try {
+            return new LinkedHashMap<>(LfJson.mapper().readValue(json.get(), new TypeReference<Map<String, List<String>>>() { }));
+        } catch (IOException ex) {
+            // a damaged setting must not lock the expert out of the studio: fall back to the built-in lists
+            return new LinkedHashMap<>();
+        }
+    }
+
+    // ---- library files ----------------------------------------------------------------------------------------
+
+    /** The library (every LF's current version and whether it is enabled) as an {@code lfs.json} document. */
+    public synchronized String exportLibrary() {
+        List<LfLibrary.Entry> entries = new ArrayList<>();
+        for (LabelingFunction lf : list()) if (lf.spec() != null) entries.add(LfLibrary.Entry.of(lf.spec(), lf.enabled()));
+        return LfJson.writePretty(LfLibrary.of(entries));
+    }
+
+    /** Writes {@link #exportLibrary()} to {@code file} (via a temporary file, so a failed write leaves no half file). */
+    public void exportLibrary(Path file) {
+        String json = exportLibrary();
+        try {
+            Path abs = file.toAbsolutePath();
+            Path tmp = Files.createTempFile(abs.getParent(), ".lfs-", ".tmp");
+            Files.writeString(tmp, json, StandardCharsets.UTF_8);
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public LibraryImport importLibrary(Path file) {
+        String json;
+        try {
+            if (Files.size(file) > 10_000_000) throw new InputException(file.toString(), 0, null, "an LF library is at most 10 MB");
+            json = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return importLibrary(json, file.toString());
+    }
+
+    /**
+     * Imports an LF library: every LF is validated first and nothing is written if any is invalid; then, in
+     * one transaction, an LF whose name exists (ignoring case) becomes that LF's next version (unless
+     * unchanged) and the others are created, enabled as the file says.
+     *
+     * @param source names the file in error messages
+     */
+    public synchronized LibraryImport importLibrary(String json, String source) {
+        LfJson.Parsed<LfLibrary> parsed = LfJson.parseLibrary(json);
+        if (!parsed.ok()) throw new InvalidLfException(source, "not an LF library", parsed.errors());
+        List<SpecError> errors = new ArrayList<>();
+        Map<String, Integer> names = new HashMap<>();
+        List<LfLibrary.Entry> entries = parsed.value().lfs();
+        for (int i = 0; i < entries.size(); i++) {
+            LfLibrary.Entry entry = entries.get(i);
+            if (entry == null) {
+                errors.add(new SpecError("lfs[" + i + "]", "empty entry"));
+                continue;
+            }
+            String prefix = "lfs[" + i + "]";
+            validate(entry.spec()).forEach(e -> errors.add(e.under(prefix)));
+            if (entry.name() != null) {
+                Integer first = names.putIfAbsent(entry.name().strip().toLowerCase(Locale.ROOT), i);
+                if (first != null) errors.add(new SpecError(prefix + ".name", "\"" + entry.name() + "\" is also the name of lfs[" + first + "]"));
+            }
+        }
+        if (!errors.isEmpty()) throw new InvalidLfException(source, "the LF library has errors; nothing was imported", errors);
+        List<LfDraft> drafts = entries.stream().map(en -> draft(en.spec())).toList();
+        List<Boolean> enabled = entries.stream().map(LfLibrary.Entry::enabled).toList();
+        List<LabelingFunctionRepository.Saved> saved = workspace.labelingFunctions().saveAll(drafts, enabled);
+        int created = (int) saved.stream().filter(s -> s.outcome() == Outcome.CREATED).count();
+        int versions = (int) saved.stream().filter(s -> s.outcome() == Outcome.NEW_VERSION).count();
+        return new LibraryImport(created, versions, saved.size() - created - versions,
+                saved.stream().map(s -> view(s.lf())).toList());
+    }
+
+    // ---- internals ----------------------------------------------------------------------------------------------
+
+    /** The engine over the workspace's current candidates; rebuilt when candidates were added or removed. */
+    private LfEngine engine(Progress progress) {
+        String key = workspace.bulk().candidateSetKey();
+        if (engine != null && key.equals(corpusKey)) return engine;
+        Corpus.Builder b = Corpus.builder();
+        String streamed = workspace.bulk().read(b::prompt, b::candidate, progress);
+        LfEngine fresh = new LfEngine(b.build(), baseConfig.withPhraseLists(phraseLists()));
+        if (engine != null) engine.close();
+        engine = fresh;
+        corpusKey = streamed;
+        appliedVotes.clear();
+        storedContext.clear();
+        return engine;
+    }
+
+    private byte[] gold(Corpus corpus) {
+        BulkReader bulk = workspace.bulk();
+        List<Long> best = new ArrayList<>();
+        List<Long> worst = new ArrayList<>();
+        for (PromptGold g : bulk.goldPicks()) {
+            if (g.bestCandidateId() != null) best.add(g.bestCandidateId());
+            if (g.worstCandidateId() != null) worst.add(g.worstCandidateId());
+        }
+        return GoldVector.build(corpus.candidateIds(), bulk.goldLabels(), best, worst);
+    }
+
+    private void requireValid(LfSpec spec) {
+        List<SpecError> errors = validate(spec);
+        if (!errors.isEmpty()) throw new InvalidLfException(null, "the labeling function cannot be saved", errors);
+    }
+
+    private static LfDraft draft(LfSpec spec) {
+        LfSpec normalised = new LfSpec(spec.name().strip(), spec.aspect(), spec.vote(),
+                spec.description() == null || spec.description().isBlank() ? null : spec.description(), spec.promptScope(), spec.when());
+        return new LfDraft(normalised.name(), normalised.aspect(), normalised.vote(), LfJson.write(normalised));
+    }
+
+    /** A spec that can never be valid, standing in for a stored spec that cannot be read, so it stays a column. */
+    private static LfSpec invalidPlaceholder(LabelingFunction lf) {
+        return new LfSpec(lf.name(), lf.aspect(), lf.vote(), null, null, null);
+    }
+
+    static LabelingFunction view(StoredLf lf) {
+        StoredLfVersion v = lf.current();
+        LfJson.Parsed<LfSpec> p = LfJson.parseSpec(v.specJson());
+        String problem = p.ok() ? null : "the stored spec cannot be read: " + p.errors().get(0);
+        return new LabelingFunction(lf.id(), lf.name(), lf.aspect(), lf.enabled(), v.vote(), v.id(), v.version(),
+                p.ok() ? p.value() : null, problem, lf.createdAt(), v.createdAt());
+    }
+
+    @Override
+    public synchronized void close() {
+        if (engine != null) engine.close();
+        engine = null;
+    }
+}

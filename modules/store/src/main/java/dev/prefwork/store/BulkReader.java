@@ -1,0 +1,161 @@
+package dev.prefwork.store;
+
+import dev.prefwork.core.Progress;
+import dev.prefwork.core.PromptGold;
+import dev.prefwork.core.Verdict;
+
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Hands every prompt and candidate to an engine (the LF applier, label models) without building row objects:
+ * keyset pages by id (no OFFSET scans, constant memory per page), in one read-only REPEATABLE READ
+ * transaction so the prompts and candidates seen belong together even while a generation job adds more.
+ * Only ids, texts and categories are read; model names and metadata stay in the database.
+ */
+public final class BulkReader {
+
+    public interface PromptSink {
+        void prompt(long id, String text, String category);
+    }
+
+    public interface CandidateSink {
+        void candidate(long id, long promptId, String text);
+    }
+
+    /** Rows per page: big enough to amortise a query, small enough to keep a page of texts cheap. */
+    static final int PAGE = 2000;
+
+    private final Workspace workspace;
+    private final Jdbc jdbc;
+
+    BulkReader(Workspace workspace, Jdbc jdbc) {
+        this.workspace = workspace;
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Streams all prompts (ascending id) and then all candidates (ascending id) and returns the candidate set
+     * key of what was streamed (see {@link #candidateSetKey()}).
+     */
+    public String read(PromptSink prompts, CandidateSink candidates, Progress progress) {
+        try (Connection c = workspace.connection()) {
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setAutoCommit(false);
+            c.setReadOnly(true);
+            try {
+                long total = count(c, "SELECT COUNT(*) FROM candidate");
+                long last = Long.MIN_VALUE;
+                try (PreparedStatement ps = c.prepareStatement("SELECT id, text, category FROM prompt WHERE id > ? ORDER BY id LIMIT " + PAGE)) {
+                    while (true) {
+                        ps.setLong(1, last);
+                        int n = 0;
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                last = rs.getLong(1);
+                                prompts.prompt(last, rs.getString(2), rs.getString(3));
+                                n++;
+                            }
+                        }
+                        progress.checkCancelled();
+                        if (n < PAGE) break;
+                    }
+                }
+                KeyBuilder key = new KeyBuilder();
+                last = Long.MIN_VALUE;
+                try (PreparedStatement ps = c.prepareStatement("SELECT id, prompt_id, text FROM candidate WHERE id > ? ORDER BY id LIMIT " + PAGE)) {
+                    while (true) {
+                        ps.setLong(1, last);
+                        int n = 0;
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                last = rs.getLong(1);
+                                candidates.candidate(last, rs.getLong(2), rs.getString(3));
+                                key.add(last);
+                                n++;
+                            }
+                        }
+                        progress.checkCancelled();
+                        progress.update(key.count, total, String.format("Reading candidates: %,d of %,d", key.count, total));
+                        if (n < PAGE) break;
+                    }
+                }
+                return key.toString();
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the candidates: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What identifies the workspace's candidate set: "count:min:max:sum" of the candidate ids. Ids are never
+     * reused, so any added or removed candidate changes it; stored votes computed on another set are stale.
+     */
+    public String candidateSetKey() {
+        return jdbc.one("SELECT COUNT(*), COALESCE(MIN(id), 0), COALESCE(MAX(id), 0), COALESCE(SUM(id), 0) FROM candidate",
+                rs -> rs.getLong(1) + ":" + rs.getLong(2) + ":" + rs.getLong(3) + ":" + rs.getBigDecimal(4).toBigInteger()).orElseThrow();
+    }
+
+    /** The key {@link #candidateSetKey()} gives for these ids (ascending). */
+    public static String candidateSetKey(long[] ids) {
+        KeyBuilder k = new KeyBuilder();
+        for (long id : ids) k.add(id);
+        return k.toString();
+    }
+
+    /** The expert's GOOD/BAD labels by candidate id. */
+    public Map<Long, Verdict> goldLabels() {
+        Map<Long, Verdict> out = new HashMap<>();
+        jdbc.list("SELECT candidate_id, label FROM gold_candidate WHERE label IS NOT NULL",
+                rs -> out.put(rs.getLong(1), Verdict.valueOf(rs.getString(2))));
+        return out;
+    }
+
+    /** Every prompt's best/worst picks (prompts with a pick only). */
+    public List<PromptGold> goldPicks() {
+        return jdbc.list("SELECT prompt_id, best_candidate_id, worst_candidate_id, note FROM gold_prompt"
+                        + " WHERE best_candidate_id IS NOT NULL OR worst_candidate_id IS NOT NULL ORDER BY prompt_id",
+                rs -> new PromptGold(rs.getLong(1), Jdbc.getLong(rs, "best_candidate_id"), Jdbc.getLong(rs, "worst_candidate_id"), rs.getString(4)));
+    }
+
+    private static long count(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static final class KeyBuilder {
+        long count;
+        long min;
+        long max;
+        long sum;
+        BigInteger big = BigInteger.ZERO;
+
+        void add(long id) {
+            if (count == 0 || id < min) min = id;
+            if (count == 0 || id > max) max = id;
+            count++;
+            long s = sum + id;
+            if (((sum ^ s) & (id ^ s)) < 0) { // overflow: carry into the BigInteger
+                big = big.add(BigInteger.valueOf(sum)).add(BigInteger.valueOf(id));
+                sum = 0;
+            } else {
+                sum = s;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return count + ":" + (count == 0 ? 0 : min) + ":" + (count == 0 ? 0 : max) + ":" + big.add(BigInteger.valueOf(sum));
+        }
+    }
+}
