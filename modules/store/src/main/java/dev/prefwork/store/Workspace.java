@@ -3,6 +3,7 @@ package dev.prefwork.store;
 import dev.prefwork.core.InputException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 import java.io.IOException;
@@ -26,6 +27,9 @@ import java.time.format.DateTimeFormatter;
 public final class Workspace implements AutoCloseable {
 
     public static final String DB_NAME = "workspace";
+
+    /** The newest migration in db/migration; a test keeps it equal to the highest V&lt;n&gt; file there. */
+    static final int SCHEMA_VERSION = 2;
 
     private final Path dir;
     private final JdbcConnectionPool pool;
@@ -100,6 +104,8 @@ public final class Workspace implements AutoCloseable {
     }
 
     private void migrate(boolean existed, String... extraLocations) {
+        // Flyway scans the class path on every start (most of a cold open); skip it when the schema is current.
+        if (existed && extraLocations.length == 0 && appliedVersion() == SCHEMA_VERSION) return;
         String[] locations = new String[extraLocations.length + 1];
         locations[0] = "classpath:db/migration";
         System.arraycopy(extraLocations, 0, locations, 1, extraLocations.length);
@@ -108,12 +114,23 @@ public final class Workspace implements AutoCloseable {
                 .locations(locations)
                 .loggers("slf4j")
                 .load();
-        MigrationInfo[] pending = flyway.info().pending();
-        if (pending.length == 0) return;
-        if (existed && flyway.info().current() != null) {
+        MigrationInfoService info = flyway.info();
+        MigrationInfo[] pending = info.pending();
+        if (pending.length > 0 && existed && info.current() != null) {
             backup("before-v" + pending[pending.length - 1].getVersion());
         }
         flyway.migrate();
+    }
+
+    /** The highest successfully applied migration, or -1 when there is no schema history (or a failed one). */
+    private int appliedVersion() {
+        try (Statement st = anchor.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT MAX(CAST(\"version\" AS INT)), MIN(CAST(\"success\" AS INT))"
+                     + " FROM \"flyway_schema_history\" WHERE \"version\" IS NOT NULL")) {
+            return rs.next() && rs.getInt(2) == 1 ? rs.getInt(1) : -1;
+        } catch (SQLException e) {
+            return -1;
+        }
     }
 
     /** Writes a consistent zip copy of the database into {@code backups/} while it stays open. */

@@ -96,4 +96,27 @@ class WorkspaceTest {
                 .isInstanceOf(InputException.class)
                 .hasMessageContaining("may not contain ';'");
     }
+
+    @Test
+    void schemaVersionConstantIsTheNewestMigration() throws Exception {
+        var url = Workspace.class.getResource("/db/migration");
+        try (var files = Files.list(Path.of(url.toURI()))) {
+            int newest = files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.matches("V\\d+__.*\\.sql"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__"))))
+                    .max().orElseThrow();
+            assertThat(Workspace.SCHEMA_VERSION).as("Workspace.SCHEMA_VERSION").isEqualTo(newest);
+        }
+    }
+
+    @Test
+    void reopeningACurrentWorkspaceSkipsFlywayButStillMigratesAnOldOne() throws Exception {
+        Path wsDir = dir.resolve("ws");
+        Workspace.open(wsDir).close();
+        try (Workspace ws = Workspace.open(wsDir)) {
+            // a failed migration row makes the fast path step aside and let Flyway report it
+            ws.jdbc().update("UPDATE \"flyway_schema_history\" SET \"success\" = FALSE WHERE \"version\" = '1'");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Workspace.open(wsDir)).hasMessageContaining("failed");
+    }
 }
