@@ -144,6 +144,8 @@ public final class Workspace implements AutoCloseable {
 
     public SessionRepository sessions() { return new SessionRepository(jdbc); }
 
+    public EmbeddingRepository embeddings() { return new EmbeddingRepository(jdbc); }
+
     public StatsQuery stats() { return new StatsQuery(jdbc); }
 
     /** A new connection from the pool, for a job that needs its own transaction (imports). */
