@@ -56,6 +56,11 @@ public final class EmbeddingRepository {
         });
     }
 
+    /** The model's key, if it was ever registered; cheap (no counting). */
+    public Optional<Integer> findModelKey(String name) {
+        return jdbc.one("SELECT id FROM embedding_model WHERE name = ?", rs -> rs.getInt(1), name);
+    }
+
     public Optional<ModelInfo> model(String name) {
         return jdbc.one("SELECT m.id, m.name, m.dimension, (SELECT COUNT(*) FROM embedding e WHERE e.model_id = m.id)"
                 + " FROM embedding_model m WHERE m.name = ?", EmbeddingRepository::modelInfo, name);
