@@ -59,7 +59,7 @@ public final class EmbeddingService {
         long hashed = repo.hashNewTexts(HASH_PAGE);
         int key = repo.modelKey(model.id(), model.dimension());
         long total = repo.countPending(key);
-        Eta eta = new Eta(total);
+        Eta eta = new Eta(total, "Embedding", "texts");
         progress.update(0, total, eta.message(0, model.id()));
         long done = 0;
         for (boolean prompts : new boolean[]{false, true}) {
@@ -143,18 +143,24 @@ public final class EmbeddingService {
     /** Rate and time left from the work done since the start of the run. */
     static final class Eta {
         private final long total;
+        private final String verb;
+        private final String unit;
         private final long start = System.nanoTime();
 
-        Eta(long total) { this.total = total; }
+        Eta(long total, String verb, String unit) {
+            this.total = total;
+            this.verb = verb;
+            this.unit = unit;
+        }
 
         String message(long done, String modelId) {
-            if (total == 0) return "All texts already embedded with " + modelId + ".";
+            if (total == 0) return "Nothing to do: every one of the " + unit + " already has a result from " + modelId + ".";
             double seconds = (System.nanoTime() - start) / 1e9;
-            String head = String.format("Embedding with %s: %,d of %,d texts", modelId, Math.min(done, total), total);
+            String head = String.format("%s with %s: %,d of %,d %s", verb, modelId, Math.min(done, total), total, unit);
             if (done == 0 || seconds < 0.001) return head;
             double rate = done / seconds;
-            if (done >= total) return String.format("%s, %.0f texts/s, done.", head, rate);
-            return String.format("%s, %.0f texts/s, about %s left", head, rate, humanDuration((total - done) / rate));
+            if (done >= total) return String.format("%s, %.0f %s/s, done.", head, rate, unit);
+            return String.format("%s, %.0f %s/s, about %s left", head, rate, unit, humanDuration((total - done) / rate));
         }
 
         static String humanDuration(double seconds) {

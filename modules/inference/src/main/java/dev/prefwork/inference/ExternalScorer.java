@@ -25,7 +25,7 @@ import java.util.Map;
  * Pairs longer than {@link Config#maxTokens()} are truncated longest-first (the longer of the two loses
  * tokens first), the way the models were trained. Thread-safe.
  */
-public final class ExternalScorer implements AutoCloseable {
+public final class ExternalScorer implements PairScorer {
 
     /**
      * @param positiveIndex class whose probability is the score when the model has several outputs (e.g. 1 for
@@ -105,14 +105,15 @@ public final class ExternalScorer implements AutoCloseable {
         }
     }
 
-    public String id() { return id; }
+    @Override public String id() { return id; }
 
     /** Number of model outputs per pair: 1 for a reward model, 2 or more for a classifier. */
-    public int classes() { return classes; }
+    @Override public int classes() { return classes; }
 
-    public DeviceStatus deviceStatus() { return session.deviceStatus(); }
+    @Override public DeviceStatus deviceStatus() { return session.deviceStatus(); }
 
     /** Scores each (prompt, response) pair; the two lists are parallel. */
+    @Override
     public List<Score> score(List<String> prompts, List<String> responses) {
         if (prompts.size() != responses.size()) {
             throw new IllegalArgumentException(prompts.size() + " prompts but " + responses.size() + " responses");

@@ -146,6 +146,8 @@ public final class Workspace implements AutoCloseable {
 
     public EmbeddingRepository embeddings() { return new EmbeddingRepository(jdbc); }
 
+    public ExternalScoreRepository externalScores() { return new ExternalScoreRepository(jdbc); }
+
     public StatsQuery stats() { return new StatsQuery(jdbc); }
 
     /** A new connection from the pool, for a job that needs its own transaction (imports). */
