@@ -25,10 +25,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Embedding throughput of the DJL path ({@link OnnxEmbeddingModel}) beside a bare ONNX Runtime Java session
- * on the same model bytes, batch size, thread count and session options, in the same run (DESIGN §12: the
+ * on the same model bytes, batch size, thread count (batches side by side, one ONNX Runtime thread each) and
+ * session options, in the same run (DESIGN §12: the
  * DJL path must reach ≥ 90 % of the bare rate). Both do the same work around the session: length-sorted
  * batches, named int64 inputs, mean pooling in Java ({@link Pooling#pool}), token-weighted window averages.
  * The two paths alternate chunk by chunk (256 texts) so load from other processes hits both alike; medians
@@ -188,12 +194,16 @@ public final class EmbeddingBenchmark {
         private final OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         private final OrtSession session;
         private final int batchSize;
+        private final int parallelism;
         private final boolean typeIds;
+        private final ExecutorService helpers;
 
-        BareSession(int threads, int batchSize) throws IOException, OrtException {
+        BareSession(int parallelism, int batchSize) throws IOException, OrtException {
             this.batchSize = batchSize;
-            // The same options as the DJL path (OnnxSession.sessionOptions): intra-op threads, one inter-op thread.
-            options.setIntraOpNumThreads(threads);
+            this.parallelism = parallelism;
+            // The same options as the DJL path (OnnxSession.sessionOptions): one intra-op, one inter-op thread
+            // per run; cores are used by running batches side by side, as BatchRunner does.
+            options.setIntraOpNumThreads(1);
             options.setInterOpNumThreads(1);
             byte[] model;
             try (InputStream in = OnnxEmbeddingModel.class.getResourceAsStream(OnnxEmbeddingModel.BUNDLED_ONNX)) {
@@ -201,58 +211,85 @@ public final class EmbeddingBenchmark {
             }
             session = env.createSession(model, options);
             typeIds = session.getInputNames().contains("token_type_ids");
+            helpers = Executors.newFixedThreadPool(Math.max(1, parallelism - 1), r -> {
+                Thread t = new Thread(r, "bare-ort");
+                t.setDaemon(true);
+                return t;
+            });
         }
 
         float[][] embedTokenized(List<List<TokenWindow>> textWindows) {
             int texts = textWindows.size();
-            float[][] sums = new float[texts][];
             List<int[]> order = new ArrayList<>();
             for (int t = 0; t < texts; t++) for (int w = 0; w < textWindows.get(t).size(); w++) order.add(new int[]{t, w});
             order.sort(Comparator.comparingInt(tw -> textWindows.get(tw[0]).get(tw[1]).length()));
-            try {
-                for (int from = 0; from < order.size(); from += batchSize) {
-                    List<int[]> slice = order.subList(from, Math.min(order.size(), from + batchSize));
-                    int b = slice.size(), len = 1;
-                    for (int[] tw : slice) len = Math.max(len, textWindows.get(tw[0]).get(tw[1]).length());
-                    long[] ids = new long[b * len], types = new long[b * len], mask = new long[b * len];
-                    for (int i = 0; i < b; i++) {
-                        TokenWindow w = textWindows.get(slice.get(i)[0]).get(slice.get(i)[1]);
-                        System.arraycopy(w.ids(), 0, ids, i * len, w.length());
-                        System.arraycopy(w.typeIds(), 0, types, i * len, w.length());
-                        Arrays.fill(mask, i * len, i * len + w.length(), 1L);
+            int batches = (order.size() + batchSize - 1) / batchSize;
+            float[][][] outputs = new float[batches][][];
+            AtomicInteger next = new AtomicInteger();
+            Runnable worker = () -> {
+                for (int k = next.getAndIncrement(); k < batches; k = next.getAndIncrement()) {
+                    List<TokenWindow> batch = new ArrayList<>(batchSize);
+                    for (int[] tw : order.subList(k * batchSize, Math.min(order.size(), (k + 1) * batchSize))) {
+                        batch.add(textWindows.get(tw[0]).get(tw[1]));
                     }
-                    long[] shape = {b, len};
-                    Map<String, OnnxTensor> inputs = new HashMap<>();
-                    try (OnnxTensor tIds = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
-                         OnnxTensor tMask = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
-                         OnnxTensor tTypes = OnnxTensor.createTensor(env, LongBuffer.wrap(types), shape)) {
-                        inputs.put("input_ids", tIds);
-                        inputs.put("attention_mask", tMask);
-                        if (typeIds) inputs.put("token_type_ids", tTypes);
-                        try (OrtSession.Result result = session.run(inputs)) {
-                            OnnxTensor out = (OnnxTensor) result.get(0);
-                            long[] s = out.getInfo().getShape();
-                            float[] hidden = new float[(int) (s[0] * s[1] * s[2])];
-                            out.getFloatBuffer().get(hidden);
-                            float[][] vectors = Pooling.MEAN.pool(hidden, mask, b, (int) s[1], (int) s[2]);
-                            for (int i = 0; i < b; i++) {
-                                int text = slice.get(i)[0];
-                                float weight = textWindows.get(text).get(slice.get(i)[1]).length();
-                                if (sums[text] == null) sums[text] = new float[vectors[i].length];
-                                for (int d = 0; d < vectors[i].length; d++) sums[text][d] += weight * vectors[i][d];
-                            }
-                        }
-                    }
+                    outputs[k] = runBatch(batch);
                 }
-            } catch (OrtException e) {
-                throw new IllegalStateException(e);
+            };
+            List<Future<?>> started = new ArrayList<>();
+            for (int w = 1; w < Math.min(parallelism, batches); w++) started.add(helpers.submit(worker));
+            worker.run();
+            for (Future<?> f : started) {
+                try {
+                    f.get();
+                } catch (InterruptedException | ExecutionException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            float[][] sums = new float[texts][];
+            for (int k = 0; k < order.size(); k++) {
+                int text = order.get(k)[0];
+                float weight = textWindows.get(text).get(order.get(k)[1]).length();
+                float[] v = outputs[k / batchSize][k % batchSize];
+                if (sums[text] == null) sums[text] = new float[v.length];
+                for (int d = 0; d < v.length; d++) sums[text][d] += weight * v[d];
             }
             for (float[] s : sums) Vectors.normalize(s);
             return sums;
         }
 
+        private float[][] runBatch(List<TokenWindow> batch) {
+            int b = batch.size(), len = 1;
+            for (TokenWindow w : batch) len = Math.max(len, w.length());
+            long[] ids = new long[b * len], types = new long[b * len], mask = new long[b * len];
+            for (int i = 0; i < b; i++) {
+                TokenWindow w = batch.get(i);
+                System.arraycopy(w.ids(), 0, ids, i * len, w.length());
+                System.arraycopy(w.typeIds(), 0, types, i * len, w.length());
+                Arrays.fill(mask, i * len, i * len + w.length(), 1L);
+            }
+            long[] shape = {b, len};
+            try (OnnxTensor tIds = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
+                 OnnxTensor tMask = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
+                 OnnxTensor tTypes = OnnxTensor.createTensor(env, LongBuffer.wrap(types), shape)) {
+                Map<String, OnnxTensor> inputs = new HashMap<>();
+                inputs.put("input_ids", tIds);
+                inputs.put("attention_mask", tMask);
+                if (typeIds) inputs.put("token_type_ids", tTypes);
+                try (OrtSession.Result result = session.run(inputs)) {
+                    OnnxTensor out = (OnnxTensor) result.get(0);
+                    long[] s = out.getInfo().getShape();
+                    float[] hidden = new float[(int) (s[0] * s[1] * s[2])];
+                    out.getFloatBuffer().get(hidden);
+                    return Pooling.MEAN.pool(hidden, mask, b, (int) s[1], (int) s[2]);
+                }
+            } catch (OrtException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
         @Override
         public void close() throws OrtException {
+            helpers.shutdownNow();
             session.close();
             options.close();
         }

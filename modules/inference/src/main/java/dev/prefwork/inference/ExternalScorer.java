@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A sequence-classification ONNX model that reads (prompt, response) as a text pair — an exported reward
@@ -53,12 +54,16 @@ public final class ExternalScorer implements PairScorer {
     private final HuggingFaceTokenizer tokenizer;
     private final OnnxSession session;
     private final PredictorPool<TokenWindow, float[]> predictors;
+    private final BatchRunner runner;
     private final Config config;
     private final int batchSize;
     private final boolean takesTypeIds;
     private final int classes;
+    private volatile boolean closed;
+    /** Calls hold the read lock, close() the write lock: closing waits for calls in flight to finish. */
+    private final ReentrantReadWriteLock inUse = new ReentrantReadWriteLock();
 
-    private ExternalScorer(String id, HuggingFaceTokenizer tokenizer, OnnxSession session, Config config, int batchSize) {
+    private ExternalScorer(String id, HuggingFaceTokenizer tokenizer, OnnxSession session, Config config, int batchSize, int parallelism) {
         this.id = id;
         this.tokenizer = tokenizer;
         this.session = session;
@@ -67,10 +72,17 @@ public final class ExternalScorer implements PairScorer {
         this.takesTypeIds = session.inputNames().contains("token_type_ids");
         LogitsTranslator translator = new LogitsTranslator(session.inputNames());
         this.predictors = new PredictorPool<>(() -> session.model().newPredictor(translator));
-        this.classes = logits(List.of(encode("probe", "probe"))).get(0).length;
-        if (classes > 1 && config.positiveIndex() >= classes) {
-            throw new ModelLoadException("the scorer has " + classes + " classes; positive class index "
-                    + config.positiveIndex() + " does not exist (use 0.." + (classes - 1) + ")");
+        this.runner = new BatchRunner("score", parallelism);
+        try {
+            this.classes = logits(List.of(encode("probe", "probe"))).get(0).length;
+            if (classes > 1 && config.positiveIndex() >= classes) {
+                throw new ModelLoadException("the scorer has " + classes + " classes; positive class index "
+                        + config.positiveIndex() + " does not exist (use 0.." + (classes - 1) + ")");
+            }
+        } catch (RuntimeException e) {
+            runner.close();
+            predictors.close();
+            throw e;
         }
     }
 
@@ -97,7 +109,7 @@ public final class ExternalScorer implements PairScorer {
         OnnxSession session = null;
         try {
             session = OnnxSession.load(id, OnnxSession.Source.file(onnx), settings, checkProviders);
-            return new ExternalScorer(id, tokenizer, session, config, settings.batchSize());
+            return new ExternalScorer(id, tokenizer, session, config, settings.batchSize(), settings.effectiveThreads());
         } catch (RuntimeException e) {
             if (session != null) session.close();
             tokenizer.close();
@@ -115,6 +127,16 @@ public final class ExternalScorer implements PairScorer {
     /** Scores each (prompt, response) pair; the two lists are parallel. */
     @Override
     public List<Score> score(List<String> prompts, List<String> responses) {
+        inUse.readLock().lock();
+        try {
+            return scoreOpen(prompts, responses);
+        } finally {
+            inUse.readLock().unlock();
+        }
+    }
+
+    private List<Score> scoreOpen(List<String> prompts, List<String> responses) {
+        ensureOpen();
         if (prompts.size() != responses.size()) {
             throw new IllegalArgumentException(prompts.size() + " prompts but " + responses.size() + " responses");
         }
@@ -154,25 +176,39 @@ public final class ExternalScorer implements PairScorer {
         Integer[] order = new Integer[pairs.size()];
         for (int i = 0; i < order.length; i++) order[i] = i;
         java.util.Arrays.sort(order, Comparator.comparingInt(i -> pairs.get(i).length()));
-        float[][] out = new float[pairs.size()][];
-        try (PredictorPool<TokenWindow, float[]>.Lease lease = predictors.borrow()) {
-            for (int from = 0; from < order.length; from += batchSize) {
-                int to = Math.min(order.length, from + batchSize);
-                List<TokenWindow> batch = new ArrayList<>(to - from);
-                for (int i = from; i < to; i++) batch.add(pairs.get(order[i]));
-                List<float[]> rows = lease.predictor().batchPredict(batch);
-                for (int i = from; i < to; i++) out[order[i]] = rows.get(i - from);
-            }
+        List<List<TokenWindow>> batches = new ArrayList<>();
+        for (int from = 0; from < order.length; from += batchSize) {
+            List<TokenWindow> batch = new ArrayList<>(batchSize);
+            for (int i = from; i < Math.min(order.length, from + batchSize); i++) batch.add(pairs.get(order[i]));
+            batches.add(batch);
+        }
+        List<List<float[]>> outputs;
+        try {
+            outputs = runner.run(batches, predictors);
         } catch (TranslateException e) {
             throw new ModelLoadException("the scorer " + id + " failed: " + OnnxSession.rootMessage(e), e);
         }
+        float[][] out = new float[pairs.size()][];
+        for (int k = 0; k < order.length; k++) out[order[k]] = outputs.get(k / batchSize).get(k % batchSize);
         return List.of(out);
+    }
+
+    private void ensureOpen() {
+        if (closed) throw new IllegalStateException("the scorer " + id + " is closed");
     }
 
     @Override
     public void close() {
-        predictors.close();
-        session.close();
-        tokenizer.close();
+        inUse.writeLock().lock();
+        try {
+            if (closed) return;
+            closed = true;
+            runner.close();
+            predictors.close();
+            session.close();
+            tokenizer.close();
+        } finally {
+            inUse.writeLock().unlock();
+        }
     }
 }

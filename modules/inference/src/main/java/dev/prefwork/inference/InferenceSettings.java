@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param dataDir   folder the caller owns (workspace or user data folder); DJL's cache goes in {@code dataDir/djl-cache}
  * @param device    CPU, or GPU (falls back to the CPU with a message when CUDA is not usable)
- * @param threads   ONNX Runtime intra-op threads for one inference call; 0 means one per available core
+ * @param threads   cores to use: batches run side by side, one ONNX Runtime thread each; 0 means every available core
  * @param batchSize texts (windows) per inference call
  */
 public record InferenceSettings(Path dataDir, DeviceChoice device, int threads, int batchSize) {
@@ -22,7 +22,7 @@ public record InferenceSettings(Path dataDir, DeviceChoice device, int threads, 
         if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
     }
 
-    /** CPU, one thread per core, batches of 32. */
+    /** CPU, every core, batches of 32. */
     public static InferenceSettings defaults(Path dataDir) {
         return new InferenceSettings(dataDir, DeviceChoice.CPU, 0, DEFAULT_BATCH_SIZE);
     }

@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -39,7 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * therefore computed once and cached by text hash; {@code batchSize = 1} makes them exactly reproducible,
  * at a cost in speed.
  *
- * <p>Thread-safe: each call borrows its own predictor; ONNX Runtime uses {@code threads} cores per call.
+ * <p>Thread-safe. A call's batches run on {@code threads} cores at once, one predictor and one ONNX Runtime
+ * thread each ({@link BatchRunner} says why).
  */
 public final class OnnxEmbeddingModel implements EmbeddingModel {
 
@@ -53,15 +55,19 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
     private final HuggingFaceTokenizer tokenizer;
     private final OnnxSession session;
     private final PredictorPool<TokenWindow, float[]> predictors;
+    private final BatchRunner runner;
     private final int maxTokens;
     private final int batchSize;
     private final String textPrefix;
     private final boolean takesTypeIds;
     private final int dimension;
     private final AtomicLong windowsRun = new AtomicLong();
+    private volatile boolean closed;
+    /** Calls hold the read lock, close() the write lock: closing waits for calls in flight to finish. */
+    private final ReentrantReadWriteLock inUse = new ReentrantReadWriteLock();
 
     private OnnxEmbeddingModel(String id, HuggingFaceTokenizer tokenizer, OnnxSession session, Pooling pooling,
-                               int maxTokens, int batchSize, String textPrefix) {
+                               int maxTokens, int batchSize, String textPrefix, int parallelism) {
         this.id = id;
         this.tokenizer = tokenizer;
         this.session = session;
@@ -71,8 +77,15 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
         this.takesTypeIds = session.inputNames().contains("token_type_ids");
         EmbeddingTranslator translator = new EmbeddingTranslator(session.inputNames(), pooling);
         this.predictors = new PredictorPool<>(() -> session.model().newPredictor(translator));
+        this.runner = new BatchRunner("embed", parallelism);
         // The dimension is whatever the model's output says, found by running it once.
-        this.dimension = embed(List.of("dimension probe")) [0].length;
+        try {
+            this.dimension = embed(List.of("dimension probe")) [0].length;
+        } catch (RuntimeException e) {
+            runner.close();
+            predictors.close();
+            throw e;
+        }
         windowsRun.set(0);
     }
 
@@ -119,7 +132,7 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
         try {
             session = OnnxSession.load(id, source, settings, checkProviders);
             return new OnnxEmbeddingModel(id, tokenizer, session, options.pooling(), options.maxTokens(),
-                    settings.batchSize(), options.textPrefix());
+                    settings.batchSize(), options.textPrefix(), settings.effectiveThreads());
         } catch (RuntimeException e) {
             if (session != null) session.close();
             tokenizer.close();
@@ -150,16 +163,34 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
     /** Window size in tokens, special tokens included. */
     public int maxTokens() { return maxTokens; }
 
+    /** Predictors made so far: at most the number of concurrent callers (tests check reuse). */
+    int predictorsCreated() { return predictors.created(); }
+
     /** Windows run through the model since it was opened (tests use it to prove the cache is used). */
     public long windowsRun() { return windowsRun.get(); }
 
     @Override
     public float[][] embed(List<String> texts) {
-        return embedTokenized(tokenize(texts));
+        inUse.readLock().lock();
+        try {
+            return embedTokenized(tokenize(texts));
+        } finally {
+            inUse.readLock().unlock();
+        }
     }
 
     /** The windows of each text, as {@link #embedTokenized} takes them (the benchmark times the two apart). */
     public List<List<TokenWindow>> tokenize(List<String> texts) {
+        inUse.readLock().lock();
+        try {
+            return tokenizeOpen(texts);
+        } finally {
+            inUse.readLock().unlock();
+        }
+    }
+
+    private List<List<TokenWindow>> tokenizeOpen(List<String> texts) {
+        ensureOpen();
         List<String> input = texts;
         if (!textPrefix.isEmpty()) {
             input = new ArrayList<>(texts.size());
@@ -177,6 +208,16 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
 
     /** One vector per text from its windows: batches of similar length, token-weighted average, normalised. */
     public float[][] embedTokenized(List<List<TokenWindow>> textWindows) {
+        inUse.readLock().lock();
+        try {
+            return embedTokenizedOpen(textWindows);
+        } finally {
+            inUse.readLock().unlock();
+        }
+    }
+
+    private float[][] embedTokenizedOpen(List<List<TokenWindow>> textWindows) {
+        ensureOpen();
         int texts = textWindows.size();
         float[][] sums = new float[texts][];
         List<int[]> order = new ArrayList<>(); // {text, window}
@@ -184,34 +225,49 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
             for (int w = 0; w < textWindows.get(t).size(); w++) order.add(new int[]{t, w});
         }
         order.sort(Comparator.comparingInt(tw -> textWindows.get(tw[0]).get(tw[1]).length()));
-        try (PredictorPool<TokenWindow, float[]>.Lease lease = predictors.borrow()) {
-            for (int from = 0; from < order.size(); from += batchSize) {
-                List<int[]> slice = order.subList(from, Math.min(order.size(), from + batchSize));
-                List<TokenWindow> batch = new ArrayList<>(slice.size());
-                for (int[] tw : slice) batch.add(textWindows.get(tw[0]).get(tw[1]));
-                List<float[]> vectors = lease.predictor().batchPredict(batch);
-                windowsRun.addAndGet(batch.size());
-                for (int i = 0; i < slice.size(); i++) {
-                    int text = slice.get(i)[0];
-                    float weight = batch.get(i).length();
-                    float[] v = vectors.get(i);
-                    if (sums[text] == null) sums[text] = new float[v.length];
-                    float[] s = sums[text];
-                    for (int d = 0; d < v.length; d++) s[d] += weight * v[d];
-                }
-            }
+        List<List<TokenWindow>> batches = new ArrayList<>();
+        for (int from = 0; from < order.size(); from += batchSize) {
+            List<TokenWindow> batch = new ArrayList<>(batchSize);
+            for (int[] tw : order.subList(from, Math.min(order.size(), from + batchSize))) batch.add(textWindows.get(tw[0]).get(tw[1]));
+            batches.add(batch);
+        }
+        List<List<float[]>> outputs;
+        try {
+            outputs = runner.run(batches, predictors);
         } catch (TranslateException e) {
             throw new ModelLoadException("the model " + id + " failed: " + OnnxSession.rootMessage(e), e);
+        }
+        windowsRun.addAndGet(order.size());
+        // Summed in a fixed order, whatever order the batches finished in: the same input gives the same bits.
+        for (int k = 0; k < order.size(); k++) {
+            int text = order.get(k)[0];
+            float weight = textWindows.get(text).get(order.get(k)[1]).length();
+            float[] v = outputs.get(k / batchSize).get(k % batchSize);
+            if (sums[text] == null) sums[text] = new float[v.length];
+            float[] s = sums[text];
+            for (int d = 0; d < v.length; d++) s[d] += weight * v[d];
         }
         for (float[] s : sums) Vectors.normalize(s);
         return sums;
     }
 
+    private void ensureOpen() {
+        if (closed) throw new IllegalStateException("the model " + id + " is closed");
+    }
+
     @Override
     public void close() {
-        predictors.close();
-        session.close();
-        tokenizer.close();
+        inUse.writeLock().lock();
+        try {
+            if (closed) return;
+            closed = true;
+            runner.close();
+            predictors.close();
+            session.close();
+            tokenizer.close();
+        } finally {
+            inUse.writeLock().unlock();
+        }
     }
 
     static String sha256Prefix(Path file) {

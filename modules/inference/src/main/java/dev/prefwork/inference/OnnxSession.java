@@ -101,7 +101,7 @@ final class OnnxSession implements AutoCloseable {
 
     private static OnnxSession open(String name, Source source, InferenceSettings settings, Device device, DeviceStatus status)
             throws IOException, MalformedModelException {
-        SessionOptions options = sessionOptions(settings.effectiveThreads());
+        SessionOptions options = sessionOptions();
         Model model = Model.newInstance(name, device, "OnnxRuntime");
         try {
             source.loadInto(model, Map.of("sessionOptions", options));
@@ -114,14 +114,14 @@ final class OnnxSession implements AutoCloseable {
     }
 
     /**
-     * The session options both this class and the benchmark's bare-session baseline use: {@code threads}
-     * intra-op threads (ONNX Runtime's default counts physical cores, which leaves one of two vCPUs idle),
-     * one inter-op thread (these graphs are sequential), everything else ONNX Runtime's default.
+     * The session options both this class and the benchmark's bare-session baseline use: one intra-op and
+     * one inter-op thread per run (cores are used by running batches side by side, see {@link BatchRunner}),
+     * everything else ONNX Runtime's default.
      */
-    static SessionOptions sessionOptions(int threads) {
+    static SessionOptions sessionOptions() {
         SessionOptions options = new SessionOptions();
         try {
-            options.setIntraOpNumThreads(threads);
+            options.setIntraOpNumThreads(1);
             options.setInterOpNumThreads(1);
         } catch (OrtException e) {
             options.close();

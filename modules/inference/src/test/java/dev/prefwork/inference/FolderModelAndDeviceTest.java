@@ -46,6 +46,31 @@ class FolderModelAndDeviceTest {
     }
 
     @Test
+    void predictorsAreReusedAcrossCallsAndTheModelRefusesWorkOnceClosed() throws Exception {
+        OnnxEmbeddingModel model = OnnxEmbeddingModel.fromFolder(TinyModels.folder("embedder"), InferenceSettings.defaults(data));
+        for (int i = 0; i < 5; i++) model.embed(List.of("good", "bad answer"));
+        assertThat(model.predictorsCreated()).isEqualTo(1);
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> { for (int i = 0; i < 50; i++) model.embed(List.of("good", "bad answer")); });
+            threads[t].start();
+        }
+        for (Thread t : threads) t.join();
+        assertThat(model.predictorsCreated()).isBetween(1, 4);
+        model.close();
+        assertThatThrownBy(() -> model.embed(List.of("good"))).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void modelSettingsNameTheBundledModelOrAFolder(@TempDir Path notAModel) {
+        try (EmbeddingModel m = EmbeddingModels.open(TinyModels.folder("embedder").toString(), InferenceSettings.defaults(data))) {
+            assertThat(m.dimension()).isEqualTo(5);
+        }
+        assertThatThrownBy(() -> EmbeddingModels.open(notAModel.resolve("missing").toString(), InferenceSettings.defaults(data)))
+                .isInstanceOf(ModelLoadException.class).hasMessageContaining("neither 'bundled' nor a folder");
+    }
+
+    @Test
     void missingFilesAreNamed(@TempDir Path empty) throws Exception {
         assertThatThrownBy(() -> OnnxEmbeddingModel.fromFolder(empty, InferenceSettings.defaults(data)))
                 .isInstanceOf(ModelLoadException.class).hasMessageContaining("has no model.onnx");

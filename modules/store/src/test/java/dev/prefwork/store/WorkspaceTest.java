@@ -24,7 +24,7 @@ class WorkspaceTest {
             assertThat(ws.dir().resolve("exports")).isDirectory();
             assertThat(ws.dir().resolve("backups")).isDirectory();
             assertThat(ws.jdbc().list("SELECT \"version\" FROM \"flyway_schema_history\" WHERE \"success\" AND \"version\" IS NOT NULL",
-                    rs -> rs.getString(1))).containsExactly("1");
+                    rs -> rs.getString(1))).contains("1", "4");
             assertThat(ws.datasets().list()).isEmpty();
         }
     }
