@@ -29,7 +29,7 @@ public final class Workspace implements AutoCloseable {
     public static final String DB_NAME = "workspace";
 
     /** The newest migration in db/migration; a test keeps it equal to the highest V&lt;n&gt; file there. */
-    static final int SCHEMA_VERSION = 2;
+    static final int SCHEMA_VERSION = 4;
 
     private final Path dir;
     private final JdbcConnectionPool pool;
@@ -160,6 +160,10 @@ public final class Workspace implements AutoCloseable {
     public GoldRepository gold() { return new GoldRepository(jdbc); }
 
     public SessionRepository sessions() { return new SessionRepository(jdbc); }
+
+    public EmbeddingRepository embeddings() { return new EmbeddingRepository(jdbc); }
+
+    public ExternalScoreRepository externalScores() { return new ExternalScoreRepository(jdbc); }
 
     public StatsQuery stats() { return new StatsQuery(jdbc); }
 
