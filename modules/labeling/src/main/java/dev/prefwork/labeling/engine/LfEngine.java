@@ -55,7 +55,7 @@ public final class LfEngine implements AutoCloseable {
 
         public static Config defaults() {
             return new Config(PhraseLists.builtIn(), Map.of(), Duration.ofMillis(250),
-                    Runtime.getRuntime().availableProcessors(), 512L << 20);
+                    Runtime.getRuntime().availableProcessors(), 128L << 20);
         }
 
         public Config withPhraseLists(PhraseLists lists) {
