@@ -123,41 +123,41 @@ public final class LfBenchmark {
         }
         System.gc();
 
-        // ---- 30 LFs over 1M --------------------------------------------------------------------------------------
+        // ---- 30 LFs over 1M ----------------------------------------------------------------------------------------
+        // This machine is shared, so each figure is the fastest of REPS runs (the least disturbed), with the
+        // process CPU time of that run and the load average around it.
         log("30 LFs over " + big.size() + " …");
-        double coldS, warmS, twoColdS, twoWarmS, oneThreadS;
         List<LfSpec> twoKeywords = List.of(
                 new LfSpec("claim", "helpfulness", Verdict.GOOD, null, null, new Keywords(List.of("claim form", "Halden Track"), null, null, null)),
                 new LfSpec("sorry", "tone", Verdict.BAD, null, null, new Keywords(List.of("sorry", "apologise"), null, null, null)));
+        Run cold = best(() -> {
+            try (LfEngine engine = new LfEngine(big, LfEngine.Config.defaults())) {
+                check(engine.apply(library, Progress.NONE));
+            }
+        });
+        log("cold " + cold);
+        Run warm;
+        Run twoWarm;
         try (LfEngine engine = new LfEngine(big, LfEngine.Config.defaults())) {
-            long t0 = System.nanoTime();
-            ApplyResult r = engine.apply(library, Progress.NONE);
-            coldS = s(t0);
-            check(r);
-            log("cold " + fmt(coldS) + " s");
-            long t1 = System.nanoTime();
-            check(engine.apply(flipped(library), Progress.NONE));
-            warmS = s(t1);
-            log("warm " + fmt(warmS) + " s");
-            long t2 = System.nanoTime();
-            engine.apply(flipped(flipped(twoKeywords).stream().map(x -> x.withName("x")).toList()).stream()
-                    .map(x -> x.withWhen(new And(List.of(x.when())))).toList(), Progress.NONE);
-            twoWarmS = s(t2);
+            engine.apply(library, Progress.NONE);
+            int[] variant = {0};
+            warm = best(() -> check(engine.apply(variant(library, ++variant[0]), Progress.NONE)));
+            twoWarm = best(() -> engine.apply(variant(twoKeywords, ++variant[0]), Progress.NONE));
         }
-        System.gc();
-        try (LfEngine engine = new LfEngine(big, LfEngine.Config.defaults())) {
-            long t3 = System.nanoTime();
-            engine.apply(twoKeywords, Progress.NONE);
-            twoColdS = s(t3);
-        }
+        log("warm " + warm);
+        Run twoCold = best(() -> {
+            try (LfEngine engine = new LfEngine(big, LfEngine.Config.defaults())) {
+                engine.apply(twoKeywords, Progress.NONE);
+            }
+        });
         System.gc();
         int oneThreadRows = Math.min(big.size(), 200_000);
         Corpus sub = prefix(big, oneThreadRows);
+        Run oneThread;
         try (LfEngine engine = new LfEngine(sub, LfEngine.Config.defaults().withThreads(1))) {
             engine.apply(library, Progress.NONE); // features
-            long t4 = System.nanoTime();
-            engine.apply(flipped(library), Progress.NONE);
-            oneThreadS = s(t4);
+            int[] variant = {0};
+            oneThread = best(() -> engine.apply(variant(library, ++variant[0]), Progress.NONE));
         }
         System.gc();
 
@@ -166,37 +166,38 @@ public final class LfBenchmark {
         int naiveRows = Math.min(big.size(), 20_000);
         NaiveLfLoop naive = new NaiveLfLoop(library, PhraseLists.builtIn());
         naive.run(big, Math.min(2_000, naiveRows)); // JIT warm-up
-        long n0 = System.nanoTime();
-        naive.run(big, naiveRows);
-        double naiveS = s(n0);
+        Run naiveRun = best(() -> naive.run(big, naiveRows));
         NaiveLfLoop naiveTwo = new NaiveLfLoop(twoKeywords, PhraseLists.builtIn());
         naiveTwo.run(big, 10_000);
         int naiveTwoRows = Math.min(big.size(), 200_000);
-        long n1 = System.nanoTime();
-        naiveTwo.run(big, naiveTwoRows);
-        double naiveTwoS = s(n1);
+        Run naiveTwoRun = best(() -> naiveTwo.run(big, naiveTwoRows));
+        double coldS = cold.wall, warmS = warm.wall, naiveS = naiveRun.wall;
 
         int n = big.size();
         line("## 30 LFs over " + String.format("%,d", n) + " candidates (budget ≤ 10 s)");
         line("");
-        line("| run | time (s) | rows/s | LF-rows/s |");
-        line("|---|---:|---:|---:|");
-        line(row("engine, cold (features computed in the run), " + cores + " threads", coldS, n, 30));
-        line(row("engine, 30 new specs, features cached, " + cores + " threads", warmS, n, 30));
-        line(row("engine, 30 new specs, features cached, 1 thread (" + String.format("%,d", oneThreadRows) + " rows)", oneThreadS, oneThreadRows, 30));
-        line(row("naive single-threaded loop, same 30 LFs (" + String.format("%,d", naiveRows) + " rows)", naiveS, naiveRows, 30));
+        line("Each figure is the fastest of " + REPS + " runs; CPU is the process CPU time of that run (all threads), load the"
+                + " 1-minute load average before and after it (other builds share this machine).");
         line("");
-        line("Cold: " + fmt(coldS) + " s — " + verdict(coldS, 10) + ". Engine (cold, " + cores + " threads) vs the naive loop: "
+        line("| run | wall (s) | CPU (s) | load | rows/s | LF-rows/s |");
+        line("|---|---:|---:|---|---:|---:|");
+        line(row("engine, cold (features computed in the run), " + cores + " threads", cold, n, 30));
+        line(row("engine, 30 new specs, features cached, " + cores + " threads", warm, n, 30));
+        line(row("engine, 30 new specs, features cached, 1 thread (" + String.format("%,d", oneThreadRows) + " rows)", oneThread, oneThreadRows, 30));
+        line(row("naive single-threaded loop, same 30 LFs (" + String.format("%,d", naiveRows) + " rows)", naiveRun, naiveRows, 30));
+        line("");
+        line("Cold (first apply on a fresh engine): " + fmt(coldS) + " s — " + verdict(coldS, 10) + ". Features cached (every later"
+                + " apply; edited LFs only): " + fmt(warmS) + " s — " + verdict(warmS, 10) + ". Engine (cold, " + cores + " threads) vs the naive loop: "
                 + String.format("%.0f×", (n / coldS) / (naiveRows / naiveS)) + " the rows/s; with features cached "
                 + String.format("%.0f×", (n / warmS) / (naiveRows / naiveS)) + ".");
         line("");
         line("## Two keyword LFs (the Snorkel comparison)");
         line("");
-        line("| run | rows | time (s) | rows/s | vs Snorkel PandasLFApplier (~29K rows/s) |");
-        line("|---|---:|---:|---:|---:|");
-        line(twoRow("engine, cold (lowercases the texts in the run)", n, twoColdS));
-        line(twoRow("engine, new specs, lowercase texts cached", n, twoWarmS));
-        line(twoRow("naive single-threaded loop (toLowerCase().contains())", naiveTwoRows, naiveTwoS));
+        line("| run | rows | wall (s) | CPU (s) | rows/s | vs Snorkel PandasLFApplier (~29K rows/s) |");
+        line("|---|---:|---:|---:|---:|---:|");
+        line(twoRow("engine, cold (lowercases the texts in the run)", n, twoCold));
+        line(twoRow("engine, new specs, lowercase texts cached", n, twoWarm));
+        line(twoRow("naive single-threaded loop (toLowerCase().contains())", naiveTwoRows, naiveTwoRun));
         line("");
         line("Snorkel's figure is the one published for PandasLFApplier with two keyword LFs on one core of other"
                 + " hardware; it is a reference point, not a same-machine measurement. The naive loop is.");
@@ -313,15 +314,56 @@ public final class LfBenchmark {
         md.append(s).append('\n');
     }
 
-    private static String row(String what, double seconds, int rows, int lfs) {
-        return "| " + what + " | " + fmt(seconds) + " | " + String.format("%,.0f", rows / seconds) + " | "
-                + String.format("%,.0f", (double) rows * lfs / seconds) + " |";
+    private static String row(String what, Run r, int rows, int lfs) {
+        return "| " + what + " | " + fmt(r.wall) + " | " + fmt(r.cpu) + " | " + r.load + " | " + String.format("%,.0f", rows / r.wall) + " | "
+                + String.format("%,.0f", (double) rows * lfs / r.wall) + " |";
     }
 
-    private static String twoRow(String what, int rows, double seconds) {
-        double rps = rows / seconds;
-        return "| " + what + " | " + String.format("%,d", rows) + " | " + fmt(seconds) + " | " + String.format("%,.0f", rps)
+    private static String twoRow(String what, int rows, Run r) {
+        double rps = rows / r.wall;
+        return "| " + what + " | " + String.format("%,d", rows) + " | " + fmt(r.wall) + " | " + fmt(r.cpu) + " | " + String.format("%,.0f", rps)
                 + " | " + String.format("%.0f×", rps / SNORKEL_ROWS_PER_S) + " |";
+    }
+
+    static final int REPS = 3;
+
+    /** One timed run: wall seconds, process CPU seconds, load averages before → after. */
+    record Run(double wall, double cpu, String load) {
+        @Override
+        public String toString() {
+            return fmt(wall) + " s wall, " + fmt(cpu) + " s CPU, load " + load;
+        }
+    }
+
+    private static Run best(Runnable work) {
+        Run best = null;
+        for (int i = 0; i < REPS; i++) {
+            System.gc();
+            String before = loadAverage();
+            long c0 = processCpu();
+            long t0 = System.nanoTime();
+            work.run();
+            Run r = new Run((System.nanoTime() - t0) / 1e9, (processCpu() - c0) / 1e9, before + " → " + loadAverage());
+            if (best == null || r.wall < best.wall) best = r;
+        }
+        return best;
+    }
+
+    private static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static String loadAverage() {
+        return String.format("%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    /** The specs with the same work under new cache keys (wrapped in {@code k} single-child ANDs). */
+    static List<LfSpec> variant(List<LfSpec> lfs, int k) {
+        return lfs.stream().map(x -> {
+            Condition w = x.when();
+            for (int i = 0; i < k; i++) w = new And(List.of(w));
+            return x.withWhen(w);
+        }).toList();
     }
 
     private static String verdict(double value, double budget) {

@@ -104,6 +104,15 @@ public final class BulkReader {
                 rs -> rs.getLong(1) + ":" + rs.getLong(2) + ":" + rs.getLong(3) + ":" + rs.getBigDecimal(4).toBigInteger()).orElseThrow();
     }
 
+    /**
+     * A cheap check for a changed candidate set ("count:max" from the primary key, no scan), for callers that
+     * ask often (a live preview): candidate ids are never reused, so adding or removing candidates changes it.
+     * {@link #candidateSetKey()} is the full key stored with votes.
+     */
+    public String quickSignature() {
+        return jdbc.one("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM candidate", rs -> rs.getLong(1) + ":" + rs.getLong(2)).orElseThrow();
+    }
+
     /** The key {@link #candidateSetKey()} gives for these ids (ascending). */
     public static String candidateSetKey(long[] ids) {
         KeyBuilder k = new KeyBuilder();

@@ -133,6 +133,7 @@ class LabelingStoreTest {
         long[] ids = cands.stream().mapToLong(c -> c[0]).toArray();
         assertThat(ids).isSorted();
         assertThat(key).isEqualTo(ws.bulk().candidateSetKey()).isEqualTo(BulkReader.candidateSetKey(ids)).startsWith("2700:");
+        assertThat(ws.bulk().quickSignature()).isEqualTo("2700:" + ids[ids.length - 1]);
         assertThat(promptIds).containsAll(cands.stream().map(c -> c[1]).distinct().toList());
     }
 

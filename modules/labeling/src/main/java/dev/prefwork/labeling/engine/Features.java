@@ -114,23 +114,7 @@ final class Features {
 
     /** Share of the prompt's distinct content words found in the response; NaN when the prompt has none. */
     float[] promptOverlap(Progress progress) {
-        if (true) return responseWords(progress, "overlap");
-        return measure("overlap", () -> {
-            String[] prompts = corpus.promptTexts();
-            long[][] content = new long[prompts.length][];
-            parallel.forChunks(prompts.length, 256, progress, (a, b) -> {
-                for (int p = a; p < b; p++) content[p] = contentWords(prompts[p]);
-            });
-            String[] texts = corpus.texts();
-            int[] promptOf = corpus.promptOfRow();
-            return parallel.floats(texts.length, progress, i -> {
-                long[] pc = content[promptOf[i]];
-                if (pc.length == 0) return Float.NaN;
-                long[] w = TextStats.wordHashes(texts[i]);
-                Arrays.sort(w);
-                return (float) TextStats.intersection(pc, TextStats.distinct(w)) / pc.length;
-            });
-        });
+        return responseWords(progress, WordMeasure.OVERLAP.key);
     }
 
     static long[] contentWords(String text) {

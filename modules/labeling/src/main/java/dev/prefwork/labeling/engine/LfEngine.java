@@ -55,7 +55,7 @@ public final class LfEngine implements AutoCloseable {
 
         public static Config defaults() {
             return new Config(PhraseLists.builtIn(), Map.of(), Duration.ofMillis(250),
-                    Runtime.getRuntime().availableProcessors(), 512L << 20);
+                    Runtime.getRuntime().availableProcessors(), 128L << 20);
         }
 
         public Config withPhraseLists(PhraseLists lists) {
@@ -95,7 +95,7 @@ public final class LfEngine implements AutoCloseable {
 
     /** Below this a near miss is shown: 0.5 = within half the threshold's magnitude. */
     static final double NEAR = 0.5;
-    private static final int ROW_CHUNK = 4096;
+    private static final int ROW_CHUNK = 512;
 
     private final Corpus corpus;
     private final Parallel parallel;

@@ -141,8 +141,8 @@ public final class TextStats {
         return count;
     }
 
-    private static final boolean[] ASCII_WORD = new boolean[128];
-    private static final char[] ASCII_LOWER = new char[128];
+    static final boolean[] ASCII_WORD = new boolean[128];
+    static final char[] ASCII_LOWER = new char[128];
 
     static {
         for (char c = 0; c < 128; c++) {
@@ -272,7 +272,13 @@ public final class TextStats {
             if (v && !prevVowel) count++;
             prevVowel = v;
         }
+        return finishSyllables(s, start, end, count, letters);
+    }
+
+    /** Syllables of a word from its vowel groups: a final silent e (not -le after a consonant) drops one. */
+    static int finishSyllables(String s, int start, int end, int vowelGroups, int letters) {
         if (letters == 0) return 1;
+        int count = vowelGroups;
         int len = end - start;
         if (count > 1 && len >= 3 && fold(s.charAt(end - 1)) == 'e' && !isVowel(fold(s.charAt(end - 2)))
                 && !(fold(s.charAt(end - 2)) == 'l' && !isVowel(fold(s.charAt(end - 3))))) {
@@ -281,8 +287,8 @@ public final class TextStats {
         return Math.max(1, count);
     }
 
-    private static final boolean[] ASCII_VOWEL = new boolean[128];
-    private static final boolean[] ASCII_LETTER = new boolean[128];
+    static final boolean[] ASCII_VOWEL = new boolean[128];
+    static final boolean[] ASCII_LETTER = new boolean[128];
 
     static {
         for (char c = 0; c < 128; c++) {
@@ -292,7 +298,7 @@ public final class TextStats {
         }
     }
 
-    private static boolean isVowel(char c) {
+    static boolean isVowel(char c) {
         return switch (c) {
             case 'a', 'e', 'i', 'o', 'u', 'y', 'à', 'á', 'â', 'ä', 'è', 'é', 'ê', 'ë', 'ì', 'í', 'î', 'ï',
                     'ò', 'ó', 'ô', 'ö', 'ù', 'ú', 'û', 'ü' -> true;

@@ -19,30 +19,103 @@ final class WordScan {
         return scan(s, true);
     }
 
-    /** As {@link #scan(String)}; without {@code flesch} syllables and sentences are not counted. */
+    /**
+     * As {@link #scan(String)}; without {@code flesch} syllables and sentences are not counted. One pass over the
+     * characters does it all (the same rules as {@link TextStats#forEachWord} and {@link TextStats#syllables},
+     * fused because this runs over every candidate).
+     */
     WordScan scan(String s, boolean flesch) {
         words = 0;
         syllables = 0;
         sentences = 0;
-        boolean[] inSentence = {false};
-        int[] prevEnd = {0};
-        if (!flesch) {
-            TextStats.forEachWord(s, (start, end, hash) -> {
-                if (words == hashes.length) hashes = Arrays.copyOf(hashes, words * 2);
-                hashes[words++] = hash;
-            });
-            return this;
-        }
-        TextStats.forEachWord(s, (start, end, hash) -> {
-            gap(s, prevEnd[0], start, inSentence);
+        boolean inSentence = false;
+        int n = s.length();
+        int i = 0;
+        while (i < n) {
+            char ch = s.charAt(i);
+            boolean word;
+            int len = 1;
+            if (ch < 128) {
+                word = TextStats.ASCII_WORD[ch];
+            } else {
+                int cp = s.codePointAt(i);
+                len = Character.charCount(cp);
+                word = TextStats.isWordChar(cp);
+            }
+            if (!word) {
+                if (flesch) {
+                    if (ch == '\n') {
+                        if (inSentence) sentences++;
+                        inSentence = false;
+                    } else if (ch == '.' || ch == '!' || ch == '?') {
+                        int j = i + 1;
+                        while (j < n && (s.charAt(j) == '.' || s.charAt(j) == '!' || s.charAt(j) == '?')) j++;
+                        if ((j >= n || Character.isWhitespace(s.charAt(j)) || s.charAt(j) == '"' || s.charAt(j) == ')') && inSentence) {
+                            sentences++;
+                            inSentence = false;
+                        }
+                        i = j;
+                        continue;
+                    }
+                }
+                i += len;
+                continue;
+            }
+            int start = i;
+            long h = 0xcbf29ce484222325L;
+            int vowelGroups = 0;
+            int letters = 0;
+            boolean prevVowel = false;
+            while (i < n) {
+                ch = s.charAt(i);
+                if (ch < 128) {
+                    if (TextStats.ASCII_WORD[ch]) {
+                        h = (h ^ TextStats.ASCII_LOWER[ch]) * 0x100000001b3L;
+                        if (flesch) {
+                            boolean v = TextStats.ASCII_VOWEL[ch];
+                            if (v && !prevVowel) vowelGroups++;
+                            prevVowel = v;
+                            if (TextStats.ASCII_LETTER[ch]) letters++;
+                        }
+                        i++;
+                    } else if (ch == '\'' && i + 1 < n && TextStats.wordAt(s, i + 1)) {
+                        h = (h ^ '\'') * 0x100000001b3L;
+                        prevVowel = false;
+                        i++;
+                    } else {
+                        break;
+                    }
+                    continue;
+                }
+                int cp = s.codePointAt(i);
+                if (TextStats.isWordChar(cp)) {
+                    h = (h ^ Character.toLowerCase(cp)) * 0x100000001b3L;
+                    if (flesch) {
+                        for (int k = 0; k < Character.charCount(cp); k++) { // syllables reads UTF-16 units
+                            char c = TextStats.fold(s.charAt(i + k));
+                            boolean v = TextStats.isVowel(c);
+                            if (v && !prevVowel) vowelGroups++;
+                            prevVowel = v;
+                            if (Character.isLetter(c)) letters++;
+                        }
+                    }
+                    i += Character.charCount(cp);
+                } else if (cp == '\u2019' && i + 1 < n && TextStats.wordAt(s, i + 1)) {
+                    h = (h ^ '\'') * 0x100000001b3L;
+                    prevVowel = false;
+                    i++;
+                } else {
+                    break;
+                }
+            }
             if (words == hashes.length) hashes = Arrays.copyOf(hashes, words * 2);
-            hashes[words++] = hash;
-            syllables += TextStats.syllables(s, start, end);
-            inSentence[0] = true;
-            prevEnd[0] = end;
-        });
-        gap(s, prevEnd[0], s.length(), inSentence);
-        if (inSentence[0]) sentences++;
+            hashes[words++] = TextStats.mix(h);
+            if (flesch) {
+                syllables += TextStats.finishSyllables(s, start, i, vowelGroups, letters);
+                inSentence = true;
+            }
+        }
+        if (flesch && inSentence) sentences++;
         return this;
     }
 
@@ -133,25 +206,6 @@ final class WordScan {
             }
         }
         return distinct;
-    }
-
-    /** Sentence ends in the non-word characters between two words: . ! ? before a space or the end, or a line break. */
-    private void gap(String s, int from, int to, boolean[] inSentence) {
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (c == '\n') {
-                if (inSentence[0]) sentences++;
-                inSentence[0] = false;
-            } else if (c == '.' || c == '!' || c == '?') {
-                int j = i + 1;
-                while (j < s.length() && (s.charAt(j) == '.' || s.charAt(j) == '!' || s.charAt(j) == '?')) j++;
-                if ((j >= s.length() || Character.isWhitespace(s.charAt(j)) || s.charAt(j) == '"' || s.charAt(j) == ')') && inSentence[0]) {
-                    sentences++;
-                    inSentence[0] = false;
-                }
-                i = j - 1;
-            }
-        }
     }
 
     /** Flesch reading ease of the scanned text; NaN without words. */

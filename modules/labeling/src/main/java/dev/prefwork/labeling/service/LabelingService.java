@@ -64,6 +64,7 @@ public final class LabelingService implements AutoCloseable {
     private final LfEngine.Config baseConfig;
     private LfEngine engine;
     private String corpusKey;
+    private String corpusSignature;
     /** LF version id → its votes as of the last apply (what the preview's conflicts and the badges read). */
     private final Map<Long, byte[]> appliedVotes = new HashMap<>();
     /** LF version id → context hash of its votes stored for the current candidate set. */
@@ -364,13 +365,19 @@ public final class LabelingService implements AutoCloseable {
 
     // ---- internals ----------------------------------------------------------------------------------------------
 
-    /** The engine over the workspace's current candidates; rebuilt when candidates were added or removed. */
+    /**
+     * The engine over the workspace's current candidates; rebuilt when candidates were added or removed. Checked
+     * with a cheap query (count and highest id) so a preview per keystroke does not scan the candidate table.
+     */
     private LfEngine engine(Progress progress) {
-        String key = workspace.bulk().candidateSetKey();
-        if (engine != null && key.equals(corpusKey)) return engine;
+        String signature = workspace.bulk().quickSignature();
+        if (engine != null && signature.equals(corpusSignature)) return engine;
         Corpus.Builder b = Corpus.builder();
         String streamed = workspace.bulk().read(b::prompt, b::candidate, progress);
-        LfEngine fresh = new LfEngine(b.build(), baseConfig.withPhraseLists(phraseLists()));
+        Corpus corpus = b.build();
+        LfEngine fresh = new LfEngine(corpus, baseConfig.withPhraseLists(phraseLists()));
+        // the signature of what was read (not a second query, which could already see newer candidates)
+        corpusSignature = corpus.size() + ":" + (corpus.size() == 0 ? 0 : corpus.candidateId(corpus.size() - 1));
         if (engine != null) engine.close();
         engine = fresh;
         corpusKey = streamed;

@@ -60,6 +60,7 @@ class LfJsonTest {
         assertThat(k.wholeWord()).isTrue();
         assertThat(spec.promptScope()).isNull();
         assertThat(LfJson.write(spec)).doesNotContain("prompt_scope").doesNotContain("description");
+        assertThat(LfJson.write(new Condition.Length(null, null, 20.0, null))).isEqualTo("{\"type\":\"length\",\"unit\":\"words\",\"max\":20.0,\"relative_to_prompt\":false}");
     }
 
     @Test

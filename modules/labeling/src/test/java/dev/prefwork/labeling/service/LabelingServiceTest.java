@@ -257,6 +257,18 @@ class LabelingServiceTest {
     }
 
     @Test
+    void aCancelledApplyStoresNothing() {
+        LabelingFunction lf = service.create(REFUSAL);
+        Progress cancelled = new Progress() {
+            @Override public void update(long done, long total, String message) { }
+            @Override public boolean isCancelled() { return true; }
+        };
+        assertThatThrownBy(() -> service.apply(cancelled)).isInstanceOf(Progress.Cancelled.class);
+        assertThat(ws.lfVotes().load(lf.versionId())).isEmpty();
+        assertThat(service.apply(Progress.NONE).recomputed()).isEqualTo(1);
+    }
+
+    @Test
     void aDamagedStoredSpecAbstainsAndSaysWhy() {
         LabelingFunction lf = service.create(TERSE);
         ws.jdbc().update("UPDATE lf_version SET spec = ? WHERE id = ?", "{\"name\":\"Terse\",\"when\":{\"type\":\"future_template\"}}", lf.versionId());
