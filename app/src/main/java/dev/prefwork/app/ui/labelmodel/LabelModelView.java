@@ -105,7 +105,25 @@ public final class LabelModelView implements Step.StepView {
         banner.visibleProperty().bind(vm.staleProperty());
         banner.managedProperty().bind(banner.visibleProperty());
 
-        VBox box = new VBox(4, title, subtitle, runText, banner);
+        Button fit = new Button("Fit label model");
+        fit.setId("lm-fit");
+        fit.setDefaultButton(true);
+        fit.getStyleClass().add(Styles.ACCENT);
+        fit.setMaxWidth(Double.MAX_VALUE);
+        fit.disableProperty().bind(vm.fittingProperty().or(vm.stateProperty().isEqualTo(ViewState.NO_LFS))
+                .or(vm.stateProperty().isEqualTo(ViewState.NO_WORKSPACE)));
+        ProgressBar progress = new ProgressBar();
+        progress.setMaxWidth(Double.MAX_VALUE);
+        progress.visibleProperty().bind(vm.fittingProperty());
+        progress.managedProperty().bind(progress.visibleProperty());
+
+        progress.setPrefWidth(160);
+        fit.setMaxWidth(Region.USE_PREF_SIZE);
+        VBox titles = new VBox(4, title, subtitle, runText);
+        HBox.setHgrow(titles, Priority.ALWAYS);
+        HBox top = new HBox(12, titles, progress, fit);
+        top.setAlignment(Pos.CENTER_LEFT);
+        VBox box = new VBox(4, top, banner);
         VBox.setMargin(banner, new Insets(8, 0, 0, 0));
         box.setPadding(new Insets(0, 0, 12, 0));
         return box;
@@ -173,25 +191,13 @@ public final class LabelModelView implements Step.StepView {
         equal.getStyleClass().addAll(Styles.FLAT, Styles.SMALL);
         equal.setOnAction(e -> vm.resetWeights());
 
-        Button fit = new Button("Fit label model");
-        fit.setId("lm-fit");
-        fit.setDefaultButton(true);
-        fit.getStyleClass().add(Styles.ACCENT);
-        fit.setMaxWidth(Double.MAX_VALUE);
-        fit.disableProperty().bind(vm.fittingProperty().or(vm.stateProperty().isEqualTo(ViewState.NO_LFS))
-                .or(vm.stateProperty().isEqualTo(ViewState.NO_WORKSPACE)));
-        ProgressBar progress = new ProgressBar();
-        progress.setMaxWidth(Double.MAX_VALUE);
-        progress.visibleProperty().bind(vm.fittingProperty());
-        progress.managedProperty().bind(progress.visibleProperty());
-
         VBox box = new VBox(8,
                 section("Model"), kind, snorkel, ds, noParams,
                 section("Class prior"), prior,
                 muted("From gold: the share of GOOD among your labelled candidates (needs ≥ 10)."),
                 section("Aspect weights"),
                 muted("How much each aspect counts when the aspects' P(GOOD) are combined (log-odds average)."),
-                weights, equal, new Region(), fit, progress);
+                weights, equal);
         box.setPadding(new Insets(0, 12, 12, 0));
         return box;
     }
