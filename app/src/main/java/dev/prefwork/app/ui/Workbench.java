@@ -2,6 +2,8 @@ package dev.prefwork.app.ui;
 
 import dev.prefwork.app.AppPaths;
 import dev.prefwork.app.ui.common.Icons;
+import dev.prefwork.app.ui.labelmodel.LabelModelView;
+import dev.prefwork.app.ui.labelmodel.LabelModelViewModel;
 import dev.prefwork.app.ui.prompts.PromptsView;
 import dev.prefwork.app.ui.prompts.PromptsViewModel;
 import dev.prefwork.app.ui.shell.FxNotifier;
@@ -41,6 +43,10 @@ public final class Workbench {
 
     /** Ids of the pipeline steps, in navigation order (DESIGN §11). */
     public static final String PROMPTS = "prompts";
+    public static final String LABEL_MODEL = "label-model";
+
+    /** System property naming the step to show first (e.g. {@code -Dprefwork.startStep=label-model}). */
+    public static final String START_STEP_PROPERTY = "prefwork.startStep";
 
     private final AppPaths paths;
     private final Options options;
@@ -51,6 +57,7 @@ public final class Workbench {
     private final WorkspaceService workspaces;
     private final ImportViewModel importViewModel;
     private final PromptsViewModel promptsViewModel;
+    private final LabelModelViewModel labelModelViewModel;
     private final MainViewModel mainViewModel;
     private MainWindow window;
     private Stage stage;
@@ -66,6 +73,7 @@ public final class Workbench {
         this.workspaces = new WorkspaceService(paths, settings, executor, notifier);
         this.importViewModel = new ImportViewModel(workspaces, executor, notifier);
         this.promptsViewModel = new PromptsViewModel(workspaces, executor, notifier);
+        this.labelModelViewModel = new LabelModelViewModel(workspaces, executor, notifier);
         this.mainViewModel = new MainViewModel(workspaces, settings);
     }
 
@@ -81,9 +89,9 @@ public final class Workbench {
                 Step.comingSoon("lf-studio", "LF studio",
                         "Write labeling functions from templates and see their coverage, conflicts and accuracy against your labels as you edit.",
                         Icons.LF_STUDIO),
-                Step.comingSoon("label-model", "Label model",
+                Step.available(LABEL_MODEL, "Label model",
                         "Combine the labeling functions' votes into the probability that each candidate is GOOD, with each function's learned accuracy.",
-                        Icons.LABEL_MODEL),
+                        Icons.LABEL_MODEL, actions -> new LabelModelView(labelModelViewModel)),
                 Step.comingSoon("rankings", "Rankings",
                         "Train a reward model on your labels and votes, rank each prompt's candidates and review where it disagrees with you.",
                         Icons.RANKINGS),
@@ -105,6 +113,9 @@ public final class Workbench {
         applyTheme(mainViewModel.themeProperty().get());
         window = new MainWindow(stage, mainViewModel, importViewModel, monitor, settings, steps());
         promptsViewModel.setOnOpenPrompt(id -> window.promptOpened(id));
+        labelModelViewModel.setOnOpenPrompt(id -> window.promptOpened(id));
+        String startStep = System.getProperty(START_STEP_PROPERTY);
+        if (startStep != null && !startStep.isBlank()) window.showStep(startStep.strip());
         double[] size = initialSize();
         window.install(size[0], size[1]);
         notifier.attach(stage, window.toastLayer(), MainWindow.STYLESHEET);
@@ -147,6 +158,7 @@ public final class Workbench {
             settings.setWindowSize(new SettingsStore.WindowSize(stage.getWidth(), stage.getHeight(), stage.isMaximized()));
         }
         executor.close();
+        labelModelViewModel.close();
         workspaces.close();
     }
 
@@ -165,6 +177,8 @@ public final class Workbench {
     public PromptsViewModel promptsViewModel() { return promptsViewModel; }
 
     public MainViewModel mainViewModel() { return mainViewModel; }
+
+    public LabelModelViewModel labelModelViewModel() { return labelModelViewModel; }
 
     public MainWindow window() { return window; }
 }

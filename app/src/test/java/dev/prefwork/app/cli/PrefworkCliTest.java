@@ -99,4 +99,48 @@ class PrefworkCliTest {
         }
         assertThat(cli("--help").out()).contains("init").contains("import").contains("stats").contains("open");
     }
+
+    @Test
+    void labelModelFitOnTheDemoPrintsLearnedAndGoldAccuraciesAndShowMarksStaleness() throws IOException {
+        Path ws = dir.resolve("demo");
+        assertThat(cli("init", ws.toString(), "--demo").code()).isZero();
+        Run none = cli("label-model", "fit", ws.toString());
+        try (dev.prefwork.store.Workspace w = dev.prefwork.store.Workspace.open(ws);
+             dev.prefwork.labeling.service.LabelingService lfs = new dev.prefwork.labeling.service.LabelingService(w)) {
+            if (lfs.list().isEmpty()) {
+                assertThat(none.code()).isEqualTo(PrefworkCli.EXIT_BAD_INPUT);
+                assertThat(none.err()).contains("no enabled labeling functions");
+                lfs.importLibrary(Path.of("../assets/demo/lfs.json"));
+            }
+        }
+        Run fit = cli("label-model", "fit", ws.toString());
+        assertThat(fit.code()).as(fit.err()).isZero();
+        System.out.println(fit.out());
+        assertThat(fit.out()).contains("snorkel").contains("Refusal or deflection").contains("learned").contains("gold")
+                .contains("Class balance").contains("label coverage").contains("FALLBACK").contains("up to date");
+
+        Run json = cli("label-model", "fit", ws.toString(), "--model", "dawid-skene", "--weight", "policy=2", "--json");
+        assertThat(json.code()).as(json.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(json.out());
+        assertThat(root.get("kind").asText()).isEqualTo("dawid-skene");
+        assertThat(root.get("stale").asBoolean()).isFalse();
+        assertThat(root.at("/aspectWeights/policy").asDouble()).isEqualTo(2.0);
+        assertThat(root.get("lfs").size()).isGreaterThanOrEqualTo(14);
+        assertThat(root.at("/summary/candidates").asInt()).isEqualTo(330);
+        assertThat(root.at("/summary/goldAgreement").asDouble()).isGreaterThan(0.6);
+        JsonNode refusal = null;
+        for (JsonNode lf : root.get("lfs")) if (lf.get("name").asText().equals("Refusal or deflection")) refusal = lf;
+        assertThat(refusal).isNotNull();
+        assertThat(refusal.get("learnedAccuracy").asDouble()).isGreaterThan(0.8);
+        assertThat(refusal.get("goldAccuracy").asDouble()).isGreaterThan(0.8);
+
+        try (dev.prefwork.store.Workspace w = dev.prefwork.store.Workspace.open(ws);
+             dev.prefwork.labeling.service.LabelingService lfs = new dev.prefwork.labeling.service.LabelingService(w)) {
+            lfs.setEnabled(lfs.list().get(0).id(), false);
+        }
+        Run show = cli("label-model", "show", ws.toString());
+        assertThat(show.code()).as(show.err()).isZero();
+        assertThat(show.out()).contains("STALE").contains("labeling functions changed");
+        assertThat(cli("label-model", "fit", ws.toString(), "--model", "nope").code()).isEqualTo(PrefworkCli.EXIT_BAD_INPUT);
+    }
 }

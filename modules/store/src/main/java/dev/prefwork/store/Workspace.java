@@ -173,6 +173,8 @@ public final class Workspace implements AutoCloseable {
 
     public SettingsRepository settings() { return new SettingsRepository(jdbc); }
 
+    public LabelModelRunRepository labelModelRuns() { return new LabelModelRunRepository(jdbc); }
+
     /** Streaming reads of all prompts, candidates and gold for the engines. */
     public BulkReader bulk() { return new BulkReader(this, jdbc); }
 
