@@ -369,6 +369,8 @@ public final class LfStudioViewModel {
                     List<SpecError> all = new ArrayList<>(parseErrors);
                     if (spec.name().isBlank()) all.add(new SpecError("name", "give the LF a name"));
                     all.addAll(pv.errors());
+                    // a fresh, untouched draft is not an error yet
+                    if (editing == null && !dirty.get()) all.clear();
                     errors.setAll(all);
                     preview.set(pv);
                 })
