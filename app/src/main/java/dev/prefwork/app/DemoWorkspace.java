@@ -7,6 +7,12 @@ import dev.prefwork.store.importer.ImportFormat;
 import dev.prefwork.store.importer.ImportSource;
 import dev.prefwork.store.importer.Importer;
 
+import dev.prefwork.labeling.service.LabelingService;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -18,6 +24,7 @@ public final class DemoWorkspace {
 
     static final String PROMPTS = "/dev/prefwork/demo/prompts.jsonl";
     static final String GOLD = "/dev/prefwork/demo/gold.jsonl";
+    static final String LFS = "/dev/prefwork/demo/lfs.json";
     public static final String DATASET_NAME = "demo";
 
     private DemoWorkspace() {
@@ -35,10 +42,24 @@ public final class DemoWorkspace {
         }
     }
 
-    /** Imports the demo prompts and gold into an open workspace. */
+    /** Imports the demo prompts, gold and starter LF library into an open workspace, and applies the LFs. */
     public static void fill(Workspace ws, Progress progress) {
         new Importer(ws).importSource(ImportSource.ofResource(DemoWorkspace.class, PROMPTS),
                 new Importer.Options(ImportFormat.CANDIDATES, DATASET_NAME), progress);
         new GoldFile(ws).importGold(ImportSource.ofResource(DemoWorkspace.class, GOLD));
+        try (LabelingService lfs = new LabelingService(ws)) {
+            lfs.importLibrary(starterLibrary(), "demo lfs.json");
+            lfs.apply(progress);
+        }
+    }
+
+    /** The starter LF library (lfs.json) shipped with the demo. */
+    public static String starterLibrary() {
+        try (InputStream in = DemoWorkspace.class.getResourceAsStream(LFS)) {
+            if (in == null) throw new IllegalStateException("the demo LF library " + LFS + " is missing from the jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -4,6 +4,8 @@ import dev.prefwork.app.AppPaths;
 import dev.prefwork.app.ui.common.Icons;
 import dev.prefwork.app.ui.labelmodel.LabelModelView;
 import dev.prefwork.app.ui.labelmodel.LabelModelViewModel;
+import dev.prefwork.app.ui.lfstudio.LfStudioView;
+import dev.prefwork.app.ui.lfstudio.LfStudioViewModel;
 import dev.prefwork.app.ui.prompts.PromptsView;
 import dev.prefwork.app.ui.prompts.PromptsViewModel;
 import dev.prefwork.app.ui.shell.FxNotifier;
@@ -43,9 +45,10 @@ public final class Workbench {
 
     /** Ids of the pipeline steps, in navigation order (DESIGN §11). */
     public static final String PROMPTS = "prompts";
+    public static final String LF_STUDIO = "lf-studio";
     public static final String LABEL_MODEL = "label-model";
 
-    /** System property naming the step to show first (e.g. {@code -Dprefwork.startStep=label-model}). */
+    /** System property naming the step to show first (screenshots, demos): {@code -Dprefwork.startStep=lf-studio}. */
     public static final String START_STEP_PROPERTY = "prefwork.startStep";
 
     private final AppPaths paths;
@@ -58,6 +61,7 @@ public final class Workbench {
     private final ImportViewModel importViewModel;
     private final PromptsViewModel promptsViewModel;
     private final LabelModelViewModel labelModelViewModel;
+    private final LfStudioViewModel lfStudioViewModel;
     private final MainViewModel mainViewModel;
     private MainWindow window;
     private Stage stage;
@@ -74,6 +78,8 @@ public final class Workbench {
         this.importViewModel = new ImportViewModel(workspaces, executor, notifier);
         this.promptsViewModel = new PromptsViewModel(workspaces, executor, notifier);
         this.labelModelViewModel = new LabelModelViewModel(workspaces, executor, notifier);
+        this.lfStudioViewModel = new LfStudioViewModel(workspaces, executor, notifier,
+                LfStudioViewModel.Debounce.fx(LfStudioViewModel.PREVIEW_DEBOUNCE));
         this.mainViewModel = new MainViewModel(workspaces, settings);
     }
 
@@ -86,9 +92,9 @@ public final class Workbench {
                 Step.comingSoon("compare", "Compare & label",
                         "See a prompt's candidates side by side and mark the best, the worst, GOOD and BAD; every judgment is saved at once.",
                         Icons.COMPARE),
-                Step.comingSoon("lf-studio", "LF studio",
+                Step.available(LF_STUDIO, "LF studio",
                         "Write labeling functions from templates and see their coverage, conflicts and accuracy against your labels as you edit.",
-                        Icons.LF_STUDIO),
+                        Icons.LF_STUDIO, actions -> new LfStudioView(lfStudioViewModel, actions)),
                 Step.available(LABEL_MODEL, "Label model",
                         "Combine the labeling functions' votes into the probability that each candidate is GOOD, with each function's learned accuracy.",
                         Icons.LABEL_MODEL, actions -> new LabelModelView(labelModelViewModel)),
@@ -114,10 +120,10 @@ public final class Workbench {
         window = new MainWindow(stage, mainViewModel, importViewModel, monitor, settings, steps());
         promptsViewModel.setOnOpenPrompt(id -> window.promptOpened(id));
         labelModelViewModel.setOnOpenPrompt(id -> window.promptOpened(id));
-        String startStep = System.getProperty(START_STEP_PROPERTY);
-        if (startStep != null && !startStep.isBlank()) window.showStep(startStep.strip());
         double[] size = initialSize();
         window.install(size[0], size[1]);
+        String startStep = System.getProperty(START_STEP_PROPERTY);
+        if (startStep != null && !startStep.isBlank()) window.showStep(startStep.strip());
         notifier.attach(stage, window.toastLayer(), MainWindow.STYLESHEET);
         Rectangle2D screen = Screen.getPrimary().getVisualBounds();
         boolean smallScreen = screen.getWidth() <= 1440 || screen.getHeight() <= 900;
@@ -159,6 +165,7 @@ public final class Workbench {
         }
         executor.close();
         labelModelViewModel.close();
+        lfStudioViewModel.close();
         workspaces.close();
     }
 
@@ -179,6 +186,17 @@ public final class Workbench {
     public MainViewModel mainViewModel() { return mainViewModel; }
 
     public LabelModelViewModel labelModelViewModel() { return labelModelViewModel; }
+
+    public LfStudioViewModel lfStudioViewModel() { return lfStudioViewModel; }
+
+    /**
+     * "Make an LF from this": opens the LF studio with a new keyword LF for {@code selectedText} (text the expert
+     * selected in a candidate). The Compare view calls this.
+     */
+    public void makeLfFrom(String selectedText) {
+        lfStudioViewModel.newKeywordLfFrom(selectedText);
+        if (window != null) window.showStep(LF_STUDIO);
+    }
 
     public MainWindow window() { return window; }
 }

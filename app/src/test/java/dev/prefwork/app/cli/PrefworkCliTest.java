@@ -92,12 +92,12 @@ class PrefworkCliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String cmd : new String[]{"init", "import", "stats", "open"}) {
+        for (String cmd : new String[]{"init", "import", "stats", "open", "lf"}) {
             Run r = cli(cmd, "--help");
             assertThat(r.code()).isZero();
             assertThat(r.out()).contains("Usage: prefwork " + cmd);
         }
-        assertThat(cli("--help").out()).contains("init").contains("import").contains("stats").contains("open");
+        assertThat(cli("--help").out()).contains("init").contains("import").contains("stats").contains("open").contains("lf");
     }
 
     @Test
