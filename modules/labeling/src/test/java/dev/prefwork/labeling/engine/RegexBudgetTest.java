@@ -25,7 +25,7 @@ class RegexBudgetTest {
     private static final String VICTIM = "a".repeat(40) + "!";
 
     @Test
-    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void catastrophicPatternIsStoppedAndReportedWhileOtherLfsStillApply() {
         String[] texts = new String[1000];
         for (int i = 0; i < texts.length; i++) texts[i] = i % 2 == 0 ? VICTIM : "hello world " + i;
@@ -34,8 +34,9 @@ class RegexBudgetTest {
             long t0 = System.nanoTime();
             ApplyResult r = e.apply(List.of(lf(new Regex(EVIL, null)), lf(new Keywords(List.of("hello"), null, null, null))), Progress.NONE);
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            // one text per core runs into the budget, then the LF is stopped: not 500 texts × budget
-            assertThat(ms).isLessThan(2_000);
+            // one text per core runs into the budget, then the LF is stopped: not 500 texts × budget (100 s).
+            // Wall-clock bounds here are loose on purpose: CI machines are shared and the budget is CPU time.
+            assertThat(ms).isLessThan(20_000);
             ApplyResult.Column evil = r.columns().get(0);
             assertThat(evil.source()).isEqualTo(ApplyResult.Source.FAILED);
             assertThat(evil.error()).contains("/((a+)+)+b/", "took more than 200 ms", "backtracks catastrophically");
@@ -47,26 +48,27 @@ class RegexBudgetTest {
             // the failure is remembered for this spec: applying again does not pay the budget again
             long t1 = System.nanoTime();
             ApplyResult again = e.apply(List.of(lf(new Regex(EVIL, null))), Progress.NONE);
-            assertThat((System.nanoTime() - t1) / 1_000_000).isLessThan(100);
+            // paying the 200 ms CPU budget again would take at least 200 ms of wall time
+            assertThat((System.nanoTime() - t1) / 1_000_000).isLessThan(200);
             assertThat(again.columns().get(0).error()).isEqualTo(evil.error());
         }
     }
 
     @Test
-    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void previewOfACatastrophicPatternReportsTheErrorInsteadOfHanging() {
         Corpus c = Corpora.responses(VICTIM, "aaa");
         try (LfEngine e = new LfEngine(c, LfEngine.Config.defaults().withRegexBudget(Duration.ofMillis(100)))) {
             long t0 = System.nanoTime();
             LfPreview p = e.preview(lf(new Regex(EVIL, null)), LfEngine.PreviewRequest.of(new VoteMatrix(2, new byte[0][]), null), Progress.NONE);
-            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(1_000);
+            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(20_000);
             assertThat(p.ok()).isFalse();
             assertThat(p.error()).contains("took more than 100 ms");
         }
     }
 
     @Test
-    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void theTextbookPatternReturnsWithinTheBudget() {
         String[] texts = new String[200];
         java.util.Arrays.fill(texts, "a".repeat(5000) + "!");
@@ -74,7 +76,7 @@ class RegexBudgetTest {
         try (LfEngine e = new LfEngine(c, LfEngine.Config.defaults().withRegexBudget(Duration.ofMillis(200)))) {
             long t0 = System.nanoTime();
             ApplyResult r = e.apply(List.of(lf(new Regex("(a+)+$", null))), Progress.NONE);
-            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(3_000);
+            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(30_000);
             // either memoised (no match) or stopped and reported — never a hang
             assertThat(r.matrix().column(0)).containsOnly(VoteMatrix.ABSTAIN);
         }
