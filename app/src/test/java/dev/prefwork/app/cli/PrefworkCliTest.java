@@ -123,6 +123,12 @@ class PrefworkCliTest {
             assertThat(second.code()).as(second.err()).isZero();
             assertThat(second.out()).contains("Embedded 0 of 0 pending texts");
 
+            // No CUDA here (the CPU build of ONNX Runtime): --device gpu says so and runs on the CPU.
+            Run gpu = cli("embed", ws.toString(), "--device", "gpu");
+            assertThat(gpu.code()).as(gpu.err()).isZero();
+            assertThat(gpu.err()).contains("Running on the CPU instead");
+            assertThat(gpu.out()).contains("on the CPU");
+
             Run badModel = cli("embed", ws.toString(), "--model", dir.resolve("no-model").toString());
             assertThat(badModel.code()).isEqualTo(2);
             assertThat(badModel.err()).contains("neither 'bundled' nor a folder");
