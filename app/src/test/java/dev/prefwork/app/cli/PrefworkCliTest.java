@@ -143,4 +143,42 @@ class PrefworkCliTest {
         assertThat(show.out()).contains("STALE").contains("labeling functions changed");
         assertThat(cli("label-model", "fit", ws.toString(), "--model", "nope").code()).isEqualTo(PrefworkCli.EXIT_BAD_INPUT);
     }
+
+    @Test
+    void embedFillsTheCacheOnceAndASecondRunComputesNothing() throws IOException {
+        Path ws = dir.resolve("ws");
+        assertThat(cli("init", ws.toString()).code()).isZero();
+        Path file = dir.resolve("pairs.jsonl");
+        Files.writeString(file, """
+                {"prompt":"How do I reset my password?","chosen":"Open Settings, then Security, then Reset.","rejected":"No idea."}
+                {"prompt":"What is the capital of France?","chosen":"Paris.","rejected":"Lyon."}
+                """);
+        assertThat(cli("import", ws.toString(), file.toString()).code()).isZero();
+        // DJL's cache goes to the user data folder; keep it in the test's folder.
+        String before = System.getProperty("prefwork.home");
+        System.setProperty("prefwork.home", dir.resolve("home").toString());
+        try {
+            Run first = cli("embed", ws.toString());
+            assertThat(first.code()).as(first.err()).isZero();
+            assertThat(first.out()).contains("Embedded 6 of 6 pending texts with all-MiniLM-L6-v2-q on the CPU").contains("texts/s");
+            assertThat(dir.resolve("home").resolve("djl-cache")).isDirectory();
+
+            Run second = cli("embed", ws.toString(), "--model", "bundled", "--device", "cpu");
+            assertThat(second.code()).as(second.err()).isZero();
+            assertThat(second.out()).contains("Embedded 0 of 0 pending texts");
+
+            // No CUDA here (the CPU build of ONNX Runtime): --device gpu says so and runs on the CPU.
+            Run gpu = cli("embed", ws.toString(), "--device", "gpu");
+            assertThat(gpu.code()).as(gpu.err()).isZero();
+            assertThat(gpu.err()).contains("Running on the CPU instead");
+            assertThat(gpu.out()).contains("on the CPU");
+
+            Run badModel = cli("embed", ws.toString(), "--model", dir.resolve("no-model").toString());
+            assertThat(badModel.code()).isEqualTo(2);
+            assertThat(badModel.err()).contains("neither 'bundled' nor a folder");
+        } finally {
+            if (before == null) System.clearProperty("prefwork.home");
+            else System.setProperty("prefwork.home", before);
+        }
+    }
 }
