@@ -50,6 +50,8 @@ public final class Workbench {
 
     /** System property naming the step to show first (screenshots, demos): {@code -Dprefwork.startStep=lf-studio}. */
     public static final String START_STEP_PROPERTY = "prefwork.startStep";
+    /** System property: open the LF studio with a keyword LF for this text at start (demos, screenshots). */
+    public static final String MAKE_LF_PROPERTY = "prefwork.makeLfFrom";
 
     private final AppPaths paths;
     private final Options options;
@@ -124,9 +126,11 @@ public final class Workbench {
         window.install(size[0], size[1]);
         String startStep = System.getProperty(START_STEP_PROPERTY);
         if (startStep != null && !startStep.isBlank()) window.showStep(startStep.strip());
+        String lfText = System.getProperty(MAKE_LF_PROPERTY);
+        if (lfText != null && !lfText.isBlank()) makeLfFrom(lfText);
         notifier.attach(stage, window.toastLayer(), MainWindow.STYLESHEET);
         Rectangle2D screen = Screen.getPrimary().getVisualBounds();
-        boolean smallScreen = screen.getWidth() <= 1440 || screen.getHeight() <= 900;
+        boolean smallScreen = screen.getWidth() <= 1440 || screen.getHeight() <= 900 || Boolean.getBoolean("prefwork.maximized");
         boolean maximize = options.rememberWindow()
                 ? settings.windowSize().map(SettingsStore.WindowSize::maximized).orElse(smallScreen) : smallScreen;
         if (maximize) {

@@ -103,7 +103,6 @@ public final class LfStudioView implements Step.StepView {
         SplitPane main = new SplitPane(tablePane(), right);
         main.setDividerPositions(0.5);
         main.getStyleClass().add("lf-split");
-        SplitPane.setResizableWithParent(main.getItems().get(0), false);
 
         Label none = new Label("Open a workspace to write labeling functions.");
         none.getStyleClass().add(Styles.TEXT_MUTED);
@@ -266,7 +265,7 @@ public final class LfStudioView implements Step.StepView {
                 super.updateItem(item, empty);
                 setText(empty ? null : item);
                 LfRow row = empty || getTableRow() == null ? null : getTableRow().getItem();
-                setTooltip(row == null ? null : new Tooltip(row.lf().name() + " — v" + row.lf().version()
+                setTooltip(row == null ? null : new Tooltip(row.lf().name() + " — " + row.lf().aspect() + ", v" + row.lf().version()
                         + (row.lf().spec() != null && row.lf().spec().description() != null ? "\n" + row.lf().spec().description() : "")
                         + (row.error() != null ? "\n⚠ " + row.error() : "")));
                 pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("failed"), row != null && row.error() != null);
@@ -275,8 +274,8 @@ public final class LfStudioView implements Step.StepView {
 
         TableColumn<LfRow, String> aspect = new TableColumn<>("Aspect");
         aspect.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().lf().aspect()));
-        aspect.setPrefWidth(90);
-        aspect.setMinWidth(70);
+        aspect.setPrefWidth(100);
+        aspect.setMinWidth(92);
 
         TableColumn<LfRow, Verdict> vote = new TableColumn<>("Vote");
         vote.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().lf().vote()));
@@ -293,9 +292,9 @@ public final class LfStudioView implements Step.StepView {
                 setGraphic(badge);
             }
         });
-        vote.setPrefWidth(62);
-        vote.setMinWidth(58);
-        vote.setMaxWidth(70);
+        vote.setPrefWidth(72);
+        vote.setMinWidth(70);
+        vote.setMaxWidth(72);
 
         TableColumn<LfRow, Double> coverage = number("Cov.", LfRow::coverage, v -> shortPct(v));
         TableColumn<LfRow, Double> conflicts = number("Confl.", LfRow::conflicts, v -> shortPct(v));
@@ -317,8 +316,9 @@ public final class LfStudioView implements Step.StepView {
             }
         });
         accuracy.getStyleClass().add("number-column");
+        accuracy.setMinWidth(68);
 
-        TableColumn<LfRow, LfRow> bar = new TableColumn<>("Gold hits");
+        TableColumn<LfRow, LfRow> bar = new TableColumn<>("Gold");
         bar.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
         bar.setSortable(false);
         bar.setCellFactory(c -> new HitBarCell());
@@ -326,6 +326,8 @@ public final class LfStudioView implements Step.StepView {
         bar.setMinWidth(80);
 
         table.getColumns().setAll(List.of(on, name, aspect, vote, coverage, conflicts, accuracy, bar));
+        // narrow windows (1366×768): the aspect goes to the name's tooltip rather than squeezing the numbers
+        table.widthProperty().addListener((o, a, b) -> aspect.setVisible(b.doubleValue() >= 700));
         Label empty = new Label("No labeling functions yet. Build one on the right, or import a library.");
         empty.setWrapText(true);
         empty.getStyleClass().add(Styles.TEXT_MUTED);
@@ -363,8 +365,8 @@ public final class LfStudioView implements Step.StepView {
             }
         });
         col.getStyleClass().add("number-column");
-        col.setPrefWidth(58);
-        col.setMinWidth(52);
+        col.setPrefWidth(66);
+        col.setMinWidth(58);
         return col;
     }
 
@@ -731,7 +733,7 @@ public final class LfStudioView implements Step.StepView {
         Label conflictsSub = statSub();
         Label accuracy = statValue("preview-accuracy");
         Label accuracySub = statSub();
-        HBox tiles = new HBox(10, tile("Coverage", coverage, coverageSub), tile("Gold among hits", split, splitSub),
+        HBox tiles = new HBox(10, tile("Coverage", coverage, coverageSub), tile("Gold of the hits", split, splitSub),
                 tile("Conflicts", conflicts, conflictsSub), tile("Accuracy vs gold", accuracy, accuracySub));
         tiles.getStyleClass().add("stat-tiles");
         ProgressIndicator busy = new ProgressIndicator(-1);
@@ -773,8 +775,8 @@ public final class LfStudioView implements Step.StepView {
             }
             coverage.setText(pct(s.coverage()));
             coverageSub.setText(String.format(Locale.ROOT, "%,d of %,d responses", s.hits(), p.rows()));
-            split.setText(p.goldGood() + " GOOD / " + p.goldBad() + " BAD");
-            splitSub.setText("gold labels of the hits");
+            split.setText(p.goldGood() + " / " + p.goldBad());
+            splitSub.setText("hits labelled GOOD / BAD");
             conflicts.setText(pct(s.conflicts()));
             conflictsSub.setText(String.format(Locale.ROOT, "%,d rows vs the enabled LFs", s.conflictRows()));
             accuracy.setText(Double.isNaN(s.empiricalAccuracy()) ? "–" : pct(s.empiricalAccuracy()));
@@ -816,6 +818,7 @@ public final class LfStudioView implements Step.StepView {
 
     private static Label statSub() {
         Label l = new Label();
+        l.setWrapText(true);
         l.getStyleClass().add("stat-sub");
         return l;
     }
@@ -850,6 +853,8 @@ public final class LfStudioView implements Step.StepView {
             Label prompt = new Label("Prompt: " + oneLine(item.promptText(), 220));
             prompt.getStyleClass().add("example-prompt");
             prompt.setMaxWidth(Double.MAX_VALUE);
+            prompt.setMinWidth(0);
+            prompt.setPrefWidth(1);
             HBox top = new HBox(8, prompt);
             HBox.setHgrow(prompt, Priority.ALWAYS);
             if (item.gold() != 0) {
@@ -869,6 +874,8 @@ public final class LfStudioView implements Step.StepView {
             flow.prefWidthProperty().bind(list.widthProperty().subtract(40));
             flow.maxWidthProperty().bind(list.widthProperty().subtract(40));
             VBox box = new VBox(3, top, flow);
+            box.maxWidthProperty().bind(list.widthProperty().subtract(36));
+            box.prefWidthProperty().bind(list.widthProperty().subtract(36));
             box.getStyleClass().add("example");
             setGraphic(box);
         }

@@ -91,7 +91,7 @@ class LfStudioUiTest extends FxTestSupport {
 
         clickOn("#when-terms").write("Short answer");
         until(() -> "50.0 %".equals(text("#preview-coverage")));
-        assertThat(text("#preview-gold")).isEqualTo("2 GOOD / 0 BAD");
+        assertThat(text("#preview-gold")).isEqualTo("2 / 0");
         assertThat(fx(() -> lookup("#preview-hits").queryListView().getItems().size())).isPositive();
         assertThat(lookup(".span-hit").queryAll()).as("the matched span is highlighted").isNotEmpty();
         assertThat(errorShown("give the LF a name")).isTrue();
