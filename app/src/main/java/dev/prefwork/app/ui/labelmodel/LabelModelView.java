@@ -61,8 +61,8 @@ public final class LabelModelView implements Step.StepView {
         ScrollPane settings = new ScrollPane(settings());
         settings.setFitToWidth(true);
         settings.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
-        settings.setPrefWidth(330);
-        settings.setMinWidth(300);
+        settings.setPrefWidth(290);
+        settings.setMinWidth(260);
         settings.getStyleClass().add("edge-to-edge");
         root.setLeft(settings);
         BorderPane.setMargin(settings, new Insets(0, 16, 0, 0));
@@ -227,25 +227,28 @@ public final class LabelModelView implements Step.StepView {
         fillFigures(figures, vm.runProperty().get());
 
         TableView<LabelModelRun.Lf> table = lfTable();
-        VBox.setVgrow(table, Priority.ALWAYS);
 
         BarChart<String, Number> chart = histogram();
         TableView<UncertainCandidate> queue = queue();
         VBox aspects = aspectsBox();
 
-        VBox histBox = new VBox(4, section("P(GOOD) histogram"), chart);
-        VBox.setVgrow(chart, Priority.ALWAYS);
-        VBox queueBox = new VBox(4, section("Least certain (double-click to open in Compare)"), queue);
+        VBox tableBox = new VBox(4, section("Labeling functions"), table);
+        VBox queueBox = new VBox(4, section("Least certain"), muted("P(GOOD) nearest 0.5: label these next. Double-click to open in Compare."), queue);
         VBox.setVgrow(queue, Priority.ALWAYS);
-        HBox bottom = new HBox(16, histBox, queueBox);
+        queueBox.setPrefWidth(360);
+        queueBox.setMinWidth(280);
+        VBox histBox = new VBox(4, section("P(GOOD) histogram"), chart);
+        chart.setPrefHeight(300);
         HBox.setHgrow(histBox, Priority.ALWAYS);
-        HBox.setHgrow(queueBox, Priority.ALWAYS);
-        histBox.setPrefWidth(520);
-        queueBox.setPrefWidth(420);
-        bottom.setPrefHeight(300);
-        bottom.setMinHeight(240);
+        HBox bottom = new HBox(16, histBox, queueBox);
+        queue.setPrefHeight(300);
 
-        VBox content = new VBox(12, figures, section("Labeling functions"), table, aspects, bottom);
+        VBox content = new VBox(12, figures, tableBox, aspects, bottom);
+        content.setPadding(new Insets(0, 12, 12, 0));
+        ScrollPane scroll = new ScrollPane(content);
+        scroll.setFitToWidth(true);
+        scroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        scroll.getStyleClass().add("edge-to-edge");
         Label empty = new Label();
         empty.setId("lm-empty");
         empty.setWrapText(true);
@@ -257,10 +260,10 @@ public final class LabelModelView implements Step.StepView {
             case NOT_FITTED -> "No label model fitted yet. Choose a model on the left and press Fit.";
             case READY -> "";
         }, vm.stateProperty()));
-        StackPane stack = new StackPane(content, empty);
+        StackPane stack = new StackPane(scroll, empty);
         StackPane.setAlignment(empty, Pos.TOP_LEFT);
-        content.visibleProperty().bind(vm.stateProperty().isEqualTo(ViewState.READY));
-        empty.visibleProperty().bind(content.visibleProperty().not());
+        scroll.visibleProperty().bind(vm.stateProperty().isEqualTo(ViewState.READY));
+        empty.visibleProperty().bind(scroll.visibleProperty().not());
         return stack;
     }
 
@@ -269,15 +272,21 @@ public final class LabelModelView implements Step.StepView {
         if (r == null) return;
         LabelModelRun.Summary s = r.summary();
         figures.getChildren().addAll(
-                figure("Label coverage", pct(s.labelCoverage()), String.format(Locale.ROOT, "%,d of %,d candidates have a vote", s.coveredRows(), s.rows())),
-                figure("Overlap", pct(s.labelOverlap()), String.format(Locale.ROOT, "%,d with two or more votes", s.overlapRows())),
-                figure("Conflict", pct(s.labelConflict()), String.format(Locale.ROOT, "%,d with GOOD and BAD votes", s.conflictRows())),
-                figure("Class balance", String.format(Locale.ROOT, "%.2f", r.classBalance()), "P(GOOD) prior, " + (r.priorMode().equals("fixed") ? "from gold" : "estimated")),
-                figure("Predicted GOOD", String.format(Locale.ROOT, "%,d", s.predictedGood()), "candidates with P(GOOD) > 0.5"),
-                figure("Agrees with gold", pct(s.goldAccuracy()), String.format(Locale.ROOT, "on %,d gold candidates", s.goldRows())));
+                figure("Coverage", pct(s.labelCoverage()), String.format(Locale.ROOT, "%,d of %,d voted on", s.coveredRows(), s.rows()),
+                        "Label coverage: candidates with at least one vote"),
+                figure("Overlap", pct(s.labelOverlap()), String.format(Locale.ROOT, "%,d with ≥ 2 votes", s.overlapRows()),
+                        "Candidates with two or more votes"),
+                figure("Conflict", pct(s.labelConflict()), String.format(Locale.ROOT, "%,d GOOD vs BAD", s.conflictRows()),
+                        "Candidates with both a GOOD and a BAD vote"),
+                figure("Prior", String.format(Locale.ROOT, "%.2f", r.classBalance()), r.priorMode().equals("fixed") ? "GOOD rate on gold" : "estimated",
+                        "Class balance P(GOOD) the model used"),
+                figure("Predicted GOOD", String.format(Locale.ROOT, "%,d", s.predictedGood()), "P(GOOD) > 0.5",
+                        "Candidates the model thinks are GOOD"),
+                figure("Gold agreement", pct(s.goldAccuracy()), String.format(Locale.ROOT, "on %,d gold", s.goldRows()),
+                        "How often P(GOOD) > 0.5 matches your gold GOOD/BAD"));
     }
 
-    private static Node figure(String title, String value, String note) {
+    private static Node figure(String title, String value, String note, String tip) {
         Label t = new Label(title);
         t.getStyleClass().add(Styles.TEXT_MUTED);
         Label v = new Label(value);
@@ -289,7 +298,9 @@ public final class LabelModelView implements Step.StepView {
         box.getStyleClass().add("lm-figure");
         box.setPadding(new Insets(8, 12, 8, 12));
         box.setStyle("-fx-background-color: -color-bg-subtle; -fx-background-radius: 6; -fx-border-color: -color-border-muted; -fx-border-radius: 6;");
-        box.setPrefWidth(170);
+        box.setPrefWidth(120);
+        box.setMinWidth(100);
+        Tooltip.install(box, new Tooltip(tip));
         HBox.setHgrow(box, Priority.ALWAYS);
         box.setMaxWidth(Double.MAX_VALUE);
         return box;
@@ -299,18 +310,19 @@ public final class LabelModelView implements Step.StepView {
         TableView<LabelModelRun.Lf> table = new TableView<>(vm.lfs());
         table.setId("lm-lf-table");
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.getColumns().add(textColumn("Labeling function", LabelModelRun.Lf::name, 260));
-        table.getColumns().add(textColumn("Aspect", LabelModelRun.Lf::aspect, 100));
-        table.getColumns().add(textColumn("Vote", lf -> lf.vote().name(), 60));
-        table.getColumns().add(textColumn("Learned accuracy", lf -> pct(lf.learnedAccuracy()), 120));
-        table.getColumns().add(textColumn("Accuracy on gold", lf -> lf.goldHits() == 0 ? "–" : pct(lf.empiricalAccuracy()) + "  (" + lf.goldHits() + ")", 130));
-        table.getColumns().add(textColumn("Difference", lf -> Double.isNaN(lf.learnedAccuracy()) || Double.isNaN(lf.empiricalAccuracy())
-                ? "" : String.format(Locale.ROOT, "%+.0f pts", 100 * (lf.learnedAccuracy() - lf.empiricalAccuracy())), 90));
+        table.getColumns().add(textColumn("Labeling function", LabelModelRun.Lf::name, 230));
+        table.getColumns().add(textColumn("Aspect", LabelModelRun.Lf::aspect, 95));
+        table.getColumns().add(textColumn("Vote", lf -> lf.vote().name(), 55));
+        table.getColumns().add(textColumn("Learned", lf -> pct0(lf.learnedAccuracy()), 75));
+        table.getColumns().add(textColumn("On gold (n)", lf -> lf.goldHits() == 0 ? "–" : pct0(lf.empiricalAccuracy()) + " (" + lf.goldHits() + ")", 100));
+        table.getColumns().add(textColumn("Δ", lf -> Double.isNaN(lf.learnedAccuracy()) || Double.isNaN(lf.empiricalAccuracy())
+                ? "" : String.format(Locale.ROOT, "%+.0f", 100 * (lf.learnedAccuracy() - lf.empiricalAccuracy())), 45));
         table.getColumns().add(textColumn("Propensity", lf -> pct(lf.propensity()), 90));
-        table.getColumns().add(textColumn("Weight (GOOD / BAD vote)", lf -> String.format(Locale.ROOT, "%+.2f / %+.2f", lf.goodWeight(), lf.badWeight()), 160));
+        table.getColumns().add(textColumn("Weight", lf -> String.format(Locale.ROOT, "%+.2f", lf.vote() == dev.prefwork.core.Verdict.GOOD ? lf.goodWeight() : lf.badWeight()), 80));
         table.setPlaceholder(new Label("No labeling functions in this run."));
-        table.setMinHeight(200);
-        table.setPrefHeight(330);
+        table.setFixedCellSize(30);
+        table.setMinHeight(220);
+        table.prefHeightProperty().bind(Bindings.createDoubleBinding(() -> Math.min(34 + 30.0 * Math.max(6, vm.lfs().size()), 640), vm.lfs()));
         return table;
     }
 
@@ -340,6 +352,9 @@ public final class LabelModelView implements Step.StepView {
                 Label reason = new Label(a.reason());
                 reason.getStyleClass().add(Styles.TEXT_MUTED);
                 reason.setWrapText(true);
+                reason.setMinHeight(Region.USE_PREF_SIZE);
+                reason.setMaxWidth(Double.MAX_VALUE);
+                HBox.setHgrow(reason, Priority.ALWAYS);
                 HBox row = new HBox(12, name, kind, weight, reason);
                 row.setAlignment(Pos.CENTER_LEFT);
                 box.getChildren().add(row);
@@ -381,8 +396,8 @@ public final class LabelModelView implements Step.StepView {
         table.setId("lm-least-certain");
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getColumns().add(textColumn("P(GOOD)", u -> String.format(Locale.ROOT, "%.3f", u.pGood()), 80));
-        table.getColumns().add(textColumn("Prompt", u -> "#" + u.promptId(), 80));
-        table.getColumns().add(textColumn("Candidate", u -> (u.position() + 1) + " (id " + u.candidateId() + ")", 140));
+        table.getColumns().add(textColumn("Prompt", u -> "#" + u.promptId(), 70));
+        table.getColumns().add(textColumn("Candidate", u -> (u.position() + 1) + " of its prompt", 120));
         table.setPlaceholder(new Label("Fit a model to see where it is least certain."));
         table.setRowFactory(t -> {
             TableRow<UncertainCandidate> row = new TableRow<>();
@@ -404,7 +419,9 @@ public final class LabelModelView implements Step.StepView {
         g.setHgap(8);
         g.setVgap(6);
         for (int i = 0; i < labels.length; i++) {
-            g.add(new Label(labels[i]), 0, i);
+            Label l = new Label(labels[i]);
+            l.setMinWidth(Region.USE_PREF_SIZE);
+            g.add(l, 0, i);
             g.add(fields[i], 1, i);
             GridPane.setHgrow(fields[i], Priority.ALWAYS);
         }
@@ -432,6 +449,10 @@ public final class LabelModelView implements Step.StepView {
             case "dawid-skene" -> "Dawid–Skene EM";
             default -> kind;
         };
+    }
+
+    private static String pct0(double v) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.0f%%", 100 * v);
     }
 
     private static String pct(double v) {

@@ -231,6 +231,12 @@ public final class LabelModelViewModel {
             return new Loaded(latest, latest == null ? List.of() : s.leastCertain(QUEUE_SIZE), aspectCounts(ws));
         }).quiet().onSuccess(loaded -> {
             if (gen == generation) show(loaded);
+        }).onFailure(error -> {
+            if (gen == generation) {
+                clear();
+                state.set(ViewState.NOT_FITTED);
+            }
+            notifier.error("Reading the label model failed", error);
         }));
     }
 

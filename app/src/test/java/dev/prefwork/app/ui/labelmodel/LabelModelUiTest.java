@@ -117,6 +117,7 @@ class LabelModelUiTest extends FxTestSupport {
 
         // double-click a least-certain candidate: its prompt is published as opened
         long expected = fx(() -> vm().leastCertain().get(0).promptId());
+        interact(() -> lookup(".label-model-view .scroll-pane").queryAll().forEach(n -> ((javafx.scene.control.ScrollPane) n).setVvalue(1)));
         Node firstRow = lookup("#lm-least-certain").lookup((Node n) -> n instanceof TableRow<?> r && r.getIndex() == 0 && !r.isEmpty()).query();
         doubleClickOn(firstRow);
         until(() -> Long.valueOf(expected).equals(workbench.mainViewModel().openedPromptProperty().get()));
