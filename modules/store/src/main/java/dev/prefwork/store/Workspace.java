@@ -29,7 +29,7 @@ public final class Workspace implements AutoCloseable {
     public static final String DB_NAME = "workspace";
 
     /** The newest migration in db/migration; a test keeps it equal to the highest V&lt;n&gt; file there. */
-    static final int SCHEMA_VERSION = 4;
+    static final int SCHEMA_VERSION = 6;
 
     private final Path dir;
     private final JdbcConnectionPool pool;
