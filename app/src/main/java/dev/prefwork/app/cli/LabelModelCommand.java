@@ -1,5 +1,7 @@
 package dev.prefwork.app.cli;
 
+import dev.prefwork.app.AppLabeling;
+import dev.prefwork.app.AppPaths;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -70,7 +72,7 @@ final class LabelModelCommand implements Runnable {
                 default -> throw new InputException("unknown --prior '" + prior + "'; choose gold or estimated");
             };
             LabelModelRun run;
-            try (Workspace ws = WorkspaceArg.openExisting(workspace); LabelingService labeling = new LabelingService(ws)) {
+            try (Workspace ws = WorkspaceArg.openExisting(workspace); LabelingService labeling = AppLabeling.service(ws, AppPaths.fromEnvironment())) {
                 if (labeling.list().stream().noneMatch(dev.prefwork.labeling.service.LabelingFunction::enabled)) {
                     throw new InputException("no enabled labeling functions in " + workspace
                             + "; write some in the LF studio or import a library first");
@@ -101,7 +103,7 @@ final class LabelModelCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             LabelModelRun run;
-            try (Workspace ws = WorkspaceArg.openExisting(workspace); LabelingService labeling = new LabelingService(ws)) {
+            try (Workspace ws = WorkspaceArg.openExisting(workspace); LabelingService labeling = AppLabeling.service(ws, AppPaths.fromEnvironment())) {
                 run = new LabelModelService(ws, labeling).latest().orElseThrow(() ->
                         new InputException("no label model fitted in " + workspace + " yet; run `prefwork label-model fit " + workspace + "`"));
             }

@@ -1,5 +1,7 @@
 package dev.prefwork.app.cli;
 
+import dev.prefwork.app.AppLabeling;
+import dev.prefwork.app.AppPaths;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.prefwork.core.Progress;
@@ -53,7 +55,7 @@ final class LfCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (Workspace ws = WorkspaceArg.openExisting(workspace); LabelingService lfs = new LabelingService(ws)) {
+            try (Workspace ws = WorkspaceArg.openExisting(workspace); LabelingService lfs = AppLabeling.service(ws, AppPaths.fromEnvironment())) {
                 return run(lfs);
             }
         }

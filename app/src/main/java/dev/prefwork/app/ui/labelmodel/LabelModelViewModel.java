@@ -1,5 +1,6 @@
 package dev.prefwork.app.ui.labelmodel;
 
+import dev.prefwork.app.AppLabeling;
 import dev.prefwork.app.ui.common.Notifier;
 import dev.prefwork.app.ui.task.BackgroundTask;
 import dev.prefwork.app.ui.task.TaskExecutor;
@@ -306,7 +307,7 @@ public final class LabelModelViewModel {
     private synchronized LabelModelService service(Workspace ws) {
         if (servicesFor != ws) {
             if (labeling != null) labeling.close();
-            labeling = new LabelingService(ws);
+            labeling = AppLabeling.service(ws, workspaces.paths());
             service = new LabelModelService(ws, labeling);
             servicesFor = ws;
         }

@@ -1,5 +1,6 @@
 package dev.prefwork.app.ui.lfstudio;
 
+import dev.prefwork.app.AppLabeling;
 import dev.prefwork.app.ui.common.Notifier;
 import dev.prefwork.app.ui.task.BackgroundTask;
 import dev.prefwork.app.ui.task.TaskExecutor;
@@ -529,7 +530,7 @@ public final class LfStudioViewModel {
         }
         state.set(ViewState.LOADING);
         int gen = ++loadGeneration;
-        LabelingService s = new LabelingService(ws);
+        LabelingService s = AppLabeling.service(ws, workspaces.paths());
         service = s;
         executor.execute(BackgroundTask.of("Loading labeling functions", p -> new Loaded(s.apply(p), s.phraseLists().names()))
                 .onSuccess(l -> {
