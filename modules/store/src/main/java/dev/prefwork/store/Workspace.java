@@ -144,6 +144,10 @@ public final class Workspace implements AutoCloseable {
 
     public SessionRepository sessions() { return new SessionRepository(jdbc); }
 
+    public QueueRepository queues() { return new QueueRepository(jdbc); }
+
+    public ReviewRepository reviews() { return new ReviewRepository(jdbc); }
+
     public StatsQuery stats() { return new StatsQuery(jdbc); }
 
     /** A new connection from the pool, for a job that needs its own transaction (imports). */

@@ -24,7 +24,7 @@ class WorkspaceTest {
             assertThat(ws.dir().resolve("exports")).isDirectory();
             assertThat(ws.dir().resolve("backups")).isDirectory();
             assertThat(ws.jdbc().list("SELECT \"version\" FROM \"flyway_schema_history\" WHERE \"success\" AND \"version\" IS NOT NULL",
-                    rs -> rs.getString(1))).containsExactly("1");
+                    rs -> rs.getString(1))).startsWith("1").contains("5"); // V2–V4 belong to other features
             assertThat(ws.datasets().list()).isEmpty();
         }
     }
