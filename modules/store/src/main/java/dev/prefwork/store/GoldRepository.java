@@ -168,8 +168,7 @@ public final class GoldRepository {
                 Jdbc.update(c, "UPDATE review_item SET reviewed_at = ? WHERE prompt_id = ?", snapshot.reviewedAt(), pid);
             }
             if (sessionId != null) {
-                Jdbc.update(c, "UPDATE labeling_session SET judgments = GREATEST(judgments - 1, 0), last_active_at = ?, last_prompt_id = ? WHERE id = ?",
-                        now(), pid, sessionId);
+                Jdbc.update(c, "UPDATE labeling_session SET judgments = GREATEST(judgments - 1, 0) WHERE id = ?", sessionId);
                 Jdbc.update(c, "UPDATE session_prompt SET judgments = GREATEST(judgments - 1, 0) WHERE session_id = ? AND prompt_id = ?",
                         sessionId, pid);
             }
