@@ -2,6 +2,8 @@ package dev.prefwork.app.ui;
 
 import dev.prefwork.app.AppPaths;
 import dev.prefwork.app.ui.common.Icons;
+import dev.prefwork.app.ui.compare.CompareView;
+import dev.prefwork.app.ui.compare.CompareViewModel;
 import dev.prefwork.app.ui.prompts.PromptsView;
 import dev.prefwork.app.ui.prompts.PromptsViewModel;
 import dev.prefwork.app.ui.shell.FxNotifier;
@@ -14,11 +16,14 @@ import dev.prefwork.app.ui.workspace.ImportViewModel;
 import dev.prefwork.app.ui.workspace.SettingsStore;
 import dev.prefwork.app.ui.workspace.WorkspaceService;
 import javafx.geometry.Rectangle2D;
+import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
 import javafx.stage.Screen;
 import javafx.stage.Stage;
 import javafx.util.Duration;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -33,14 +38,24 @@ public final class Workbench {
      * @param openAtStart   false leaves the window without a workspace (tests open one themselves)
      * @param rememberWindow restore and save the window size in the settings
      */
-    public record Options(Path workspace, boolean openAtStart, boolean rememberWindow) {
+    public record Options(Path workspace, boolean openAtStart, boolean rememberWindow, String startStep) {
+        public Options(Path workspace, boolean openAtStart, boolean rememberWindow) {
+            this(workspace, openAtStart, rememberWindow, null);
+        }
+
         public static Options open(Path workspace) {
             return new Options(workspace, true, false);
+        }
+
+        /** The same, starting on another step (e.g. {@link #COMPARE}). */
+        public Options withStartStep(String step) {
+            return new Options(workspace, openAtStart, rememberWindow, step);
         }
     }
 
     /** Ids of the pipeline steps, in navigation order (DESIGN §11). */
     public static final String PROMPTS = "prompts";
+    public static final String COMPARE = "compare";
 
     private final AppPaths paths;
     private final Options options;
@@ -51,6 +66,7 @@ public final class Workbench {
     private final WorkspaceService workspaces;
     private final ImportViewModel importViewModel;
     private final PromptsViewModel promptsViewModel;
+    private final CompareViewModel compareViewModel;
     private final MainViewModel mainViewModel;
     private MainWindow window;
     private Stage stage;
@@ -66,6 +82,7 @@ public final class Workbench {
         this.workspaces = new WorkspaceService(paths, settings, executor, notifier);
         this.importViewModel = new ImportViewModel(workspaces, executor, notifier);
         this.promptsViewModel = new PromptsViewModel(workspaces, executor, notifier);
+        this.compareViewModel = new CompareViewModel(workspaces, executor, notifier, settings, Clock.systemDefaultZone());
         this.mainViewModel = new MainViewModel(workspaces, settings);
     }
 
@@ -75,9 +92,9 @@ public final class Workbench {
                 Step.available(PROMPTS, "Prompts",
                         "Browse, search and filter every prompt in the workspace with its candidates.", Icons.PROMPTS,
                         actions -> new PromptsView(promptsViewModel, actions)),
-                Step.comingSoon("compare", "Compare & label",
+                Step.available(COMPARE, "Compare & label",
                         "See a prompt's candidates side by side and mark the best, the worst, GOOD and BAD; every judgment is saved at once.",
-                        Icons.COMPARE),
+                        Icons.COMPARE, actions -> new CompareView(compareViewModel, actions)),
                 Step.comingSoon("lf-studio", "LF studio",
                         "Write labeling functions from templates and see their coverage, conflicts and accuracy against your labels as you edit.",
                         Icons.LF_STUDIO),
@@ -103,8 +120,21 @@ public final class Workbench {
         if (options.openAtStart()) workspaces.openAtStart(options.workspace());
         mainViewModel.themeProperty().addListener((o, a, b) -> applyTheme(b));
         applyTheme(mainViewModel.themeProperty().get());
+        String startStep = options.startStep() != null ? options.startStep()
+                : options.rememberWindow() ? settings.get(MainWindow.LAST_STEP) : null;
         window = new MainWindow(stage, mainViewModel, importViewModel, monitor, settings, steps());
         promptsViewModel.setOnOpenPrompt(id -> window.promptOpened(id));
+        mainViewModel.addPromptOpenedListener(id -> {
+            compareViewModel.open(id);
+            window.showStep(COMPARE);
+        });
+        Label sessions = new Label();
+        sessions.setId("session-summary");
+        sessions.getStyleClass().add("session-summary");
+        sessions.textProperty().bind(compareViewModel.sessionSummaryProperty());
+        sessions.setTooltip(new Tooltip("Your labelling sessions: judgments made and time spent, today and in all"));
+        window.addStatusItem(sessions);
+        if (startStep != null) window.showStep(startStep);
         double[] size = initialSize();
         window.install(size[0], size[1]);
         notifier.attach(stage, window.toastLayer(), MainWindow.STYLESHEET);
@@ -146,6 +176,7 @@ public final class Workbench {
         if (options.rememberWindow() && stage != null && stage.getWidth() > 0) {
             settings.setWindowSize(new SettingsStore.WindowSize(stage.getWidth(), stage.getHeight(), stage.isMaximized()));
         }
+        compareViewModel.close(); // ends the session and writes what is still queued
         executor.close();
         workspaces.close();
     }
@@ -163,6 +194,8 @@ public final class Workbench {
     public ImportViewModel importViewModel() { return importViewModel; }
 
     public PromptsViewModel promptsViewModel() { return promptsViewModel; }
+
+    public CompareViewModel compareViewModel() { return compareViewModel; }
 
     public MainViewModel mainViewModel() { return mainViewModel; }
 

@@ -14,6 +14,7 @@ import javafx.beans.value.ObservableValue;
 import javafx.collections.ListChangeListener;
 import javafx.concurrent.Task;
 import javafx.geometry.Pos;
+import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
@@ -56,6 +57,8 @@ public final class MainWindow implements WorkbenchActions {
 
     public static final String STYLESHEET = MainWindow.class.getResource("/dev/prefwork/app/app.css").toExternalForm();
     static final String LAST_IMPORT_DIR = "lastImportDir";
+    /** The step shown last (the workbench reopens on it). */
+    public static final String LAST_STEP = "lastStep";
 
     private final Stage stage;
     private final MainViewModel vm;
@@ -64,6 +67,7 @@ public final class MainWindow implements WorkbenchActions {
     private final SettingsStore settings;
     private final List<Step> steps;
     private final Map<String, Step.StepView> views = new HashMap<>();
+    private Step.StepView shownView;
 
     private final BorderPane root = new BorderPane();
     private final StackPane content = new StackPane();
@@ -279,7 +283,26 @@ public final class MainWindow implements WorkbenchActions {
 
     private void show(Step step) {
         Step.StepView view = views.computeIfAbsent(step.id(), id -> step.isAvailable() ? step.view().apply(this) : new ComingSoonPage(step));
+        if (shownView != null && shownView != view) shownView.hidden();
+        shownView = view;
         content.getChildren().setAll(view.node());
+        settings.put(LAST_STEP, step.id());
+        view.shown();
+    }
+
+    /** The view of a step, built on first use (tests and the composition root reach into it). */
+    public Step.StepView view(String stepId) {
+        for (Step s : steps) {
+            if (s.id().equals(stepId)) {
+                return views.computeIfAbsent(stepId, id -> s.isAvailable() ? s.view().apply(this) : new ComingSoonPage(s));
+            }
+        }
+        return null;
+    }
+
+    /** Adds a node to the status bar, left of the task list (e.g. the labelling session summary). */
+    public void addStatusItem(Node item) {
+        statusBar.getRightItems().add(0, item);
     }
 
     @Override
@@ -369,7 +392,7 @@ public final class MainWindow implements WorkbenchActions {
         importVm.importFile(file.toPath());
     }
 
-    /** The Prompts step published "open this prompt"; the Compare step (a later release) will show it. */
+    /** The Prompts step published "open this prompt": the view model tells its listeners (the Compare step). */
     public void promptOpened(long promptId) {
         vm.promptOpened(promptId);
     }
