@@ -48,6 +48,8 @@ final class CandidateCard extends VBox {
 
     private final Label number = new Label();
     private final Label headline = new Label();
+    private final Label verdict = new Label();
+    /** Preference chips and badges: a row of its own, shown when there are any. */
     private final FlowPane marks = new FlowPane();
     private final Label length = new Label();
     private final Label model = new Label();
@@ -59,7 +61,7 @@ final class CandidateCard extends VBox {
     private final ToggleButton best = toggle("Best", Icons.STAR, "card-best");
     private final ToggleButton worst = toggle("Worst", Icons.ARROW_DOWN, "card-worst");
     private final ToggleButton[] stars = new ToggleButton[5];
-    private final MenuButton prefer = new MenuButton("Prefer");
+    private final MenuButton prefer = new MenuButton("Prefer\u2026");
     private boolean showingRaw;
 
     CandidateCard(CompareViewModel vm) {
@@ -71,28 +73,34 @@ final class CandidateCard extends VBox {
         number.getStyleClass().add("card-number");
         number.setMinWidth(Region.USE_PREF_SIZE);
         headline.getStyleClass().add("card-headline");
-        headline.setMinWidth(0);
+        headline.setMinWidth(Region.USE_PREF_SIZE);
+        headline.managedProperty().bind(headline.visibleProperty());
+        verdict.getStyleClass().add("mark-chip");
+        verdict.setMinWidth(Region.USE_PREF_SIZE);
+        verdict.managedProperty().bind(verdict.visibleProperty());
+        HBox header = new HBox(number, headline, new Spacer(), verdict);
+        header.setAlignment(Pos.CENTER_LEFT);
+        header.getStyleClass().add("card-header");
         marks.getStyleClass().add("card-marks");
         marks.setHgap(4);
         marks.setVgap(3);
         marks.setMinWidth(0);
-        marks.setPrefWrapLength(120);
-        HBox.setHgrow(marks, Priority.ALWAYS);
-        HBox header = new HBox(number, headline, marks);
-        header.setAlignment(Pos.CENTER_LEFT);
-        header.getStyleClass().add("card-header");
+        marks.managedProperty().bind(marks.visibleProperty());
 
         length.getStyleClass().add("card-length");
+        length.setMinWidth(Region.USE_PREF_SIZE);
         model.getStyleClass().add("card-model");
         model.setMinWidth(0);
-        FlowPane meta = new FlowPane(length, model);
-        meta.setHgap(8);
+        model.setTextOverrun(javafx.scene.control.OverrunStyle.ELLIPSIS);
+        HBox meta = new HBox(8, length, new Spacer(), model);
+        meta.setAlignment(Pos.CENTER_LEFT);
         meta.getStyleClass().add("card-meta");
 
         badges.getStyleClass().add("card-badges");
         badges.setHgap(4);
         badges.setVgap(4);
         badges.managedProperty().bind(badges.visibleProperty());
+        badges.setMinWidth(0);
 
         scroll.getStyleClass().add("card-body");
         scroll.setFitToWidth(true);
@@ -110,9 +118,6 @@ final class CandidateCard extends VBox {
         HBox verdictRow = row(good, bad);
         HBox pickRow = row(best, worst);
 
-        Label rate = new Label("Rate");
-        rate.getStyleClass().add("card-rate-label");
-        rate.setMinWidth(Region.USE_PREF_SIZE);
         HBox starBox = new HBox();
         starBox.getStyleClass().add("card-stars");
         for (int i = 0; i < 5; i++) {
@@ -125,19 +130,19 @@ final class CandidateCard extends VBox {
             stars[i] = s;
             starBox.getChildren().add(s);
         }
-        prefer.getStyleClass().addAll("card-prefer", Styles.SMALL, Styles.FLAT);
+        prefer.getStyleClass().addAll("card-prefer", Styles.SMALL, Styles.FLAT, "no-arrow");
         prefer.setFocusTraversable(false);
         prefer.setMinWidth(Region.USE_PREF_SIZE);
         prefer.setOnShowing(e -> fillPreferMenu());
         prefer.getItems().add(new MenuItem("…"));
-        HBox rateRow = new HBox(6, rate, starBox, new Spacer(), prefer);
+        HBox rateRow = new HBox(4, starBox, new Spacer(), prefer);
         rateRow.setAlignment(Pos.CENTER_LEFT);
         rateRow.getStyleClass().add("card-rate-row");
 
         VBox footer = new VBox(verdictRow, pickRow, rateRow);
         footer.getStyleClass().add("card-footer");
 
-        VBox top = new VBox(header, meta, badges);
+        VBox top = new VBox(header, meta, marks, badges);
         top.getStyleClass().add("card-top");
         getChildren().setAll(top, scroll, footer);
     }
@@ -181,6 +186,7 @@ final class CandidateCard extends VBox {
         setId("candidate-" + n);
         number.setText(String.valueOf(n));
         length.setText(Fmt.count(c.chars(), "char") + " \u00b7 " + Fmt.count(c.words(), "word"));
+        Tooltip.install(length, tip(Fmt.count(c.chars(), "character") + ", " + Fmt.count(c.words(), "word")));
         updateModel(revealModel);
         badges.getChildren().clear();
         for (Badge b : c.badges()) badges.getChildren().add(badge(b));
@@ -189,8 +195,8 @@ final class CandidateCard extends VBox {
         bad.setTooltip(tip("BAD: this response is not acceptable (b on the focused candidate)"));
         best.setTooltip(tip("The best response of the prompt (" + n + ")"));
         worst.setTooltip(tip("The worst response of the prompt (Shift+" + n + ")"));
-        prefer.setTooltip(tip("Prefer this response over another one (p then the other's number)"));
-        for (int i = 0; i < 5; i++) stars[i].setTooltip(tip("Rate " + (i + 1) + " of 5 (r then " + (i + 1) + "; again clears)"));
+        prefer.setTooltip(tip("Prefer this response over another one (p, then the other's number)"));
+        for (int i = 0; i < 5; i++) stars[i].setTooltip(tip("Rate " + (i + 1) + " of 5 (r, then " + (i + 1) + "; again clears)"));
         showingRaw = raw;
         body.setDocument(raw ? c.raw() : c.markdown());
         scroll.setVvalue(0);
@@ -228,11 +234,14 @@ final class CandidateCard extends VBox {
         headline.setText(isBest ? "BEST" : isWorst ? "WORST" : "");
         headline.setGraphic(isBest ? Icons.of(Icons.STAR, "icon-sm") : isWorst ? Icons.of(Icons.ARROW_DOWN, "icon-sm") : null);
         headline.setVisible(isBest || isWorst);
-        headline.setManaged(isBest || isWorst);
+        verdict.setVisible(label != null);
+        if (label != null) {
+            verdict.setText(label == Verdict.GOOD ? "GOOD" : "BAD");
+            verdict.setGraphic(Icons.of(label == Verdict.GOOD ? Icons.CHECK : Icons.CLOSE, "icon-sm"));
+            verdict.getStyleClass().removeAll("chip-good", "chip-bad");
+            verdict.getStyleClass().add(label == Verdict.GOOD ? "chip-good" : "chip-bad");
+        }
         marks.getChildren().clear();
-        if (label != null) marks.getChildren().add(chip(label == Verdict.GOOD ? "GOOD" : "BAD", label == Verdict.GOOD ? "chip-good" : "chip-bad",
-                label == Verdict.GOOD ? Icons.CHECK : Icons.CLOSE));
-        if (rating != null) marks.getChildren().add(chip(rating + "/5", "chip-rating", Icons.STAR));
         for (Preference p : j.preferences()) {
             if (p.preferred() == id) {
                 int other = bundle.indexOf(p.other());
@@ -242,6 +251,7 @@ final class CandidateCard extends VBox {
                 if (other >= 0) marks.getChildren().add(chip("\u227a " + (other + 1), "chip-lose", null));
             }
         }
+        marks.setVisible(!marks.getChildren().isEmpty());
         good.setSelected(label == Verdict.GOOD);
         bad.setSelected(label == Verdict.BAD);
         best.setSelected(isBest);

@@ -147,10 +147,9 @@ public final class CompareView implements Step.StepView {
     // ---- toolbar ----------------------------------------------------------------------------------------------
 
     private Node toolbar() {
-        Label queueLabel = new Label("Queue");
-        queueLabel.getStyleClass().add("toolbar-label");
         queueBox.setId("queue-box");
         queueBox.getStyleClass().add("queue-box");
+        queueBox.setMinWidth(Region.USE_PREF_SIZE);
         queueBox.setCellFactory(lv -> new QueueCell());
         queueBox.setButtonCell(new QueueCell());
         queueBox.setTooltip(new Tooltip("Which prompts to walk through, in which order (q)"));
@@ -220,7 +219,7 @@ public final class CompareView implements Step.StepView {
         ToggleButton reveal = viewToggle("Models", Icons.EYE, "Show which model wrote each response; hidden by default for blind labelling (v)",
                 "reveal-toggle");
         reveal.selectedProperty().bindBidirectional(vm.revealModelsProperty());
-        ToggleButton sync = viewToggle("Sync scroll", Icons.LINK, "Scroll all candidates together (s)", "sync-toggle");
+        ToggleButton sync = viewToggle("Sync", Icons.LINK, "Scroll all candidates together (s)", "sync-toggle");
         sync.selectedProperty().bindBidirectional(vm.syncScrollProperty());
         HBox toggles = new HBox(raw, reveal, sync);
         toggles.getStyleClass().add("view-toggles");
@@ -229,7 +228,6 @@ public final class CompareView implements Step.StepView {
         sync.getStyleClass().add(Styles.RIGHT_PILL);
 
         Button undo = iconButton(Icons.UNDO, null, "undo-button");
-        undo.setText("Undo");
         undo.disableProperty().bind(vm.canUndoProperty().not());
         Tooltip undoTip = new Tooltip();
         undoTip.textProperty().bind(vm.undoTextProperty().map(t -> t + "  (u)"));
@@ -280,7 +278,7 @@ public final class CompareView implements Step.StepView {
         busy.getStyleClass().add("busy-indicator");
         busy.visibleProperty().bind(vm.loadingProperty());
 
-        HBox bar1 = new HBox(queueLabel, queueBox, seedField, progressBox, new Spacer(), busy, searchField, searchStatus,
+        HBox bar1 = new HBox(queueBox, seedField, progressBox, new Spacer(), busy, searchField, searchStatus,
                 searchButton, toggles, undo, help, more, save);
         bar1.setAlignment(Pos.CENTER_LEFT);
         bar1.getStyleClass().add("compare-toolbar");
@@ -373,15 +371,27 @@ public final class CompareView implements Step.StepView {
         promptScroll.setFitToWidth(true);
         promptScroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
         promptScroll.setFocusTraversable(false);
-        // as tall as the prompt, up to about six lines; longer prompts scroll
-        promptScroll.prefViewportHeightProperty().bind(Bindings.createDoubleBinding(
-                () -> Math.min(promptText.getHeight(), Em.px(8.6)), promptText.heightProperty()));
+        // as tall as the prompt, up to about five lines; longer prompts scroll
+        promptScroll.widthProperty().addListener((o, a, b) -> fitPromptHeight());
         promptScroll.setMinViewportHeight(Em.px(1.6));
 
         VBox box = new VBox(head, promptScroll);
         box.getStyleClass().add("prompt-panel");
         return box;
     }
+
+    /** The prompt box is as tall as the prompt at the current width, up to {@link #PROMPT_MAX_EM} em (then it scrolls). */
+    private void fitPromptHeight() {
+        double width = promptScroll.getWidth() - promptScroll.snappedLeftInset() - promptScroll.snappedRightInset();
+        if (width <= 0) return;
+        promptText.applyCss();
+        double h = promptText.prefHeight(width);
+        double max = Em.px(PROMPT_MAX_EM);
+        if (h > max) h = promptText.prefHeight(width - Em.px(1.2)); // room for the scroll bar
+        promptScroll.setPrefViewportHeight(Math.min(h, max));
+    }
+
+    static final double PROMPT_MAX_EM = 7.5;
 
     // ---- candidates -------------------------------------------------------------------------------------------
 
@@ -428,6 +438,7 @@ public final class CompareView implements Step.StepView {
         reviewReason.setVisible(b.reviewReason() != null);
         promptText.setDocument(b.promptDoc());
         promptScroll.setVvalue(0);
+        fitPromptHeight();
         List<Node> shown = new ArrayList<>();
         for (int i = 0; i < b.candidates().size(); i++) {
             CandidateCard c = card(i);

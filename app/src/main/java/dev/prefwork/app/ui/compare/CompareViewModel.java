@@ -1154,7 +1154,12 @@ public final class CompareViewModel {
                 .quiet()
                 .onSuccess(r -> {
                     if (ctx != c) return;
-                    if (queueIds == ids && queue.get().equals(q)) done.set((Integer) r[0]);
+                    if (queueIds == ids && queue.get().equals(q)) {
+                        int before = done.get();
+                        done.set((Integer) r[0]);
+                        // a prompt became labelled (or not): the status bar's "labelled" count follows
+                        if (before != done.get()) workspaces.refreshCounts();
+                    }
                     reviewPending.set((Integer) r[1]);
                     sessionSummary.set(summaryText((SessionRepository.Summary) r[2], (SessionRepository.Summary) r[3]));
                     updateProgressText();
@@ -1175,8 +1180,9 @@ public final class CompareViewModel {
                 + "  \u00b7  All time: " + Fmt.count(all.judgments(), "label") + " in " + duration(all.activeMillis());
     }
 
-    /** "0 min", "24 min", "5 h 10 min". */
+    /** "< 1 min", "24 min", "5 h 10 min". */
     static String duration(long millis) {
+        if (millis < 60_000) return "< 1 min";
         long min = Math.round(millis / 60_000.0);
         if (min < 60) return min + " min";
         return (min / 60) + " h " + (min % 60) + " min";

@@ -1,5 +1,6 @@
 package dev.prefwork.app.ui.markdown;
 
+import dev.prefwork.app.ui.common.Em;
 import dev.prefwork.app.ui.markdown.MdDoc.Block;
 import dev.prefwork.app.ui.markdown.MdDoc.Span;
 import javafx.geometry.HPos;
@@ -131,7 +132,8 @@ public final class MarkdownNodes {
         for (int c = 0; c < cols; c++) {
             ColumnConstraints cc = new ColumnConstraints();
             cc.setHgrow(Priority.SOMETIMES);
-            cc.setMinWidth(10);
+            // a column is never narrower than its longest word (else "Days" stands letter by letter)
+            cc.setMinWidth(Math.min(Em.px(9), Em.px(0.72 * longestWord(t, c) + 1.2)));
             cc.setFillWidth(true);
             MdDoc.Align a = c < t.align().size() ? t.align().get(c) : MdDoc.Align.NONE;
             cc.setHalignment(a == MdDoc.Align.RIGHT ? HPos.RIGHT : a == MdDoc.Align.CENTER ? HPos.CENTER : HPos.LEFT);
@@ -143,6 +145,20 @@ public final class MarkdownNodes {
             for (int c = 0; c < row.size(); c++) grid.add(cell(row.get(c), "md-td", c, r + 1), c, r + 1);
         }
         return grid;
+    }
+
+    /** Characters of the longest word in column {@code col}. */
+    static int longestWord(MdDoc.Table t, int col) {
+        int max = 1;
+        List<List<List<Span>>> all = new java.util.ArrayList<>(t.rows());
+        all.add(t.header());
+        for (List<List<Span>> row : all) {
+            if (col >= row.size()) continue;
+            for (Span s : row.get(col)) {
+                for (String w : s.text().split("\\s+")) max = Math.max(max, w.length());
+            }
+        }
+        return max;
     }
 
     private static Node cell(List<Span> spans, String styleClass, int col, int row) {

@@ -68,6 +68,10 @@ public final class MainWindow implements WorkbenchActions {
     private final List<Step> steps;
     private final Map<String, Step.StepView> views = new HashMap<>();
     private Step.StepView shownView;
+    /** The navigation shows icons only (more room for the Compare step's columns). Remembered. */
+    private final javafx.beans.property.BooleanProperty navCollapsed = new javafx.beans.property.SimpleBooleanProperty(this, "navCollapsed");
+    static final String NAV_COLLAPSED = "navCollapsed";
+    private static final javafx.css.PseudoClass COLLAPSED = javafx.css.PseudoClass.getPseudoClass("collapsed");
 
     private final BorderPane root = new BorderPane();
     private final StackPane content = new StackPane();
@@ -237,6 +241,8 @@ public final class MainWindow implements WorkbenchActions {
     private VBox navigation() {
         Label caption = new Label("PIPELINE");
         caption.getStyleClass().add("nav-caption");
+        caption.visibleProperty().bind(navCollapsed.not());
+        caption.managedProperty().bind(caption.visibleProperty());
         nav.setId("step-nav");
         nav.getItems().setAll(steps);
         nav.getStyleClass().addAll("step-nav", Tweaks.EDGE_TO_EDGE);
@@ -246,12 +252,30 @@ public final class MainWindow implements WorkbenchActions {
             else if (a != null) nav.getSelectionModel().select(a);
         });
         VBox.setVgrow(nav, Priority.ALWAYS);
-        VBox box = new VBox(caption, nav);
+        Button collapse = new Button();
+        collapse.setId("nav-collapse");
+        collapse.getStyleClass().addAll(Styles.FLAT, Styles.SMALL, "nav-collapse");
+        collapse.setFocusTraversable(false);
+        collapse.graphicProperty().bind(Bindings.createObjectBinding(
+                () -> Icons.of(navCollapsed.get() ? Icons.CHEVRON_RIGHT : Icons.CHEVRON_LEFT, "icon-sm"), navCollapsed));
+        collapse.textProperty().bind(Bindings.when(navCollapsed).then("").otherwise("Collapse"));
+        Tooltip collapseTip = new Tooltip();
+        collapseTip.textProperty().bind(Bindings.when(navCollapsed).then("Show the step names").otherwise("Icons only: more room for the steps"));
+        collapse.setTooltip(collapseTip);
+        collapse.setOnAction(e -> navCollapsed.set(!navCollapsed.get()));
+        VBox box = new VBox(caption, nav, collapse);
         box.getStyleClass().add("nav-pane");
+        navCollapsed.set(Boolean.parseBoolean(settings.get(NAV_COLLAPSED)));
+        box.pseudoClassStateChanged(COLLAPSED, navCollapsed.get());
+        navCollapsed.addListener((o, a, b) -> {
+            box.pseudoClassStateChanged(COLLAPSED, b);
+            settings.put(NAV_COLLAPSED, String.valueOf(b));
+            nav.refresh();
+        });
         return box;
     }
 
-    private static final class StepCell extends ListCell<Step> {
+    private final class StepCell extends ListCell<Step> {
         StepCell() {
             setPrefWidth(0); // fill the list's width: no horizontal scroll bar
         }
@@ -267,6 +291,8 @@ public final class MainWindow implements WorkbenchActions {
             }
             Label title = new Label(step.title());
             title.getStyleClass().add("nav-title");
+            title.setVisible(!navCollapsed.get());
+            title.setManaged(!navCollapsed.get());
             HBox row = new HBox(Icons.of(step.icon(), "nav-icon"), title);
             row.setAlignment(Pos.CENTER_LEFT);
             row.getStyleClass().add("nav-row");
@@ -274,7 +300,8 @@ public final class MainWindow implements WorkbenchActions {
             if (!step.isAvailable()) getStyleClass().add("unavailable");
             setText(null);
             setGraphic(row);
-            Tooltip tip = new Tooltip(step.isAvailable() ? step.summary() : step.summary() + " (coming in a later release)");
+            String summary = step.isAvailable() ? step.summary() : step.summary() + " (coming in a later release)";
+            Tooltip tip = new Tooltip(navCollapsed.get() ? step.title() + ": " + summary : summary);
             tip.setWrapText(true);
             tip.getStyleClass().add("wide-tooltip");
             setTooltip(tip);
