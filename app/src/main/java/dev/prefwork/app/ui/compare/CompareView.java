@@ -78,6 +78,9 @@ public final class CompareView implements Step.StepView {
     private final StackPane overlay = new StackPane();
     private final Timeline ticker = new Timeline();
     private String pendingPrefix;
+    private boolean swallowTyped;
+    /** The step is the one shown (between shown() and hidden()). */
+    private boolean onScreen;
     private boolean syncing;
     private boolean updatingQueueBox;
 
@@ -97,16 +100,32 @@ public final class CompareView implements Step.StepView {
         root.getChildren().addAll(main, emptyPane(), noWorkspacePane(), loadingPane(), overlay());
 
         vm.currentProperty().addListener((o, a, b) -> showBundle());
+        // the candidates can only take the focus once they are visible (the workspace may still be loading when shown)
+        vm.stateProperty().addListener((o, a, b) -> {
+            if (b == ViewState.READY && onScreen) javafx.application.Platform.runLater(() -> {
+                Node owner = root.getScene() == null ? null : root.getScene().getFocusOwner();
+                if (!(owner instanceof TextInputControl)) focusCandidates();
+            });
+        });
         vm.judgmentsProperty().addListener((o, a, b) -> updateMarks());
         vm.focusedProperty().addListener((o, a, b) -> updateFocus());
         vm.rawProperty().addListener((o, a, b) -> cards.forEach(c -> c.setRaw(b)));
         vm.revealModelsProperty().addListener((o, a, b) -> cards.forEach(c -> c.updateModel(b)));
         root.addEventFilter(KeyEvent.KEY_PRESSED, this::filterKey);
         root.addEventHandler(KeyEvent.KEY_PRESSED, this::onKey);
+        // the character of a key handled here (n, /) must not land in the field that key just focused
+        root.addEventFilter(KeyEvent.KEY_TYPED, e -> {
+            if (swallowTyped) {
+                swallowTyped = false;
+                e.consume();
+            }
+        });
+        root.addEventFilter(KeyEvent.KEY_RELEASED, e -> swallowTyped = false);
         root.addEventFilter(MouseEvent.MOUSE_PRESSED, e -> vm.userActive());
         root.addEventFilter(ScrollEvent.SCROLL, e -> vm.userActive());
         ticker.getKeyFrames().add(new KeyFrame(TICK, e -> vm.tick()));
         ticker.setCycleCount(Timeline.INDEFINITE);
+        ticker.play(); // the idle end of a session must happen while another step is shown too
         showBundle();
     }
 
@@ -122,12 +141,26 @@ public final class CompareView implements Step.StepView {
 
     @Override
     public void shown() {
-        ticker.play();
-        focusCandidates();
+        onScreen = true;
+        if (root.getScene() == null) {
+            // the first step shown at start is built before the window's scene: take the focus once it is there
+            javafx.beans.value.ChangeListener<javafx.scene.Scene> once = new javafx.beans.value.ChangeListener<>() {
+                @Override
+                public void changed(javafx.beans.value.ObservableValue<? extends javafx.scene.Scene> o, javafx.scene.Scene a, javafx.scene.Scene b) {
+                    if (b == null) return;
+                    root.sceneProperty().removeListener(this);
+                    javafx.application.Platform.runLater(CompareView.this::focusCandidates);
+                }
+            };
+            root.sceneProperty().addListener(once);
+        } else {
+            focusCandidates();
+        }
     }
 
     @Override
     public void hidden() {
+        onScreen = false;
         vm.viewHidden();
     }
 
@@ -138,6 +171,10 @@ public final class CompareView implements Step.StepView {
 
     ColumnsPane columns() {
         return columns;
+    }
+
+    ScrollPane columnsScroll() {
+        return columnsScroll;
     }
 
     List<CandidateCard> cards() {
@@ -278,11 +315,17 @@ public final class CompareView implements Step.StepView {
         busy.getStyleClass().add("busy-indicator");
         busy.visibleProperty().bind(vm.loadingProperty());
 
-        HBox bar1 = new HBox(queueBox, seedField, progressBox, new Spacer(), busy, searchField, searchStatus,
-                searchButton, toggles, undo, help, more, save);
-        bar1.setAlignment(Pos.CENTER_LEFT);
-        bar1.getStyleClass().add("compare-toolbar");
-        return bar1;
+        HBox leftTools = new HBox(queueBox, seedField, progressBox);
+        leftTools.setAlignment(Pos.CENTER_LEFT);
+        leftTools.getStyleClass().add("tool-group");
+        leftTools.setMinWidth(0);
+        HBox rightTools = new HBox(busy, searchField, searchStatus, searchButton, toggles, undo, help, more, save);
+        rightTools.setAlignment(Pos.CENTER_RIGHT);
+        rightTools.getStyleClass().add("tool-group");
+        rightTools.setMinWidth(0);
+        ToolbarPane toolbar = new ToolbarPane(leftTools, rightTools, Em.px(0.4));
+        toolbar.getStyleClass().add("compare-toolbar");
+        return toolbar;
     }
 
     private static Button iconButton(String icon, String tooltip, String id) {
@@ -578,6 +621,7 @@ public final class CompareView implements Step.StepView {
         box.getStyleClass().add("state-pane");
         box.setMaxHeight(Region.USE_PREF_SIZE);
         box.setId("compare-empty");
+        box.setMinWidth(0);
         box.visibleProperty().bind(vm.stateProperty().isEqualTo(ViewState.EMPTY).or(vm.stateProperty().isEqualTo(ViewState.EMPTY_QUEUE)));
         return box;
     }
@@ -651,6 +695,7 @@ public final class CompareView implements Step.StepView {
         overlay.getChildren().setAll(backdrop, card);
         overlay.setId("shortcuts-overlay");
         overlay.setVisible(false);
+        overlay.setMinSize(0, 0); // a narrow window must not be widened by the (hidden) list
         return overlay;
     }
 
@@ -738,6 +783,7 @@ public final class CompareView implements Step.StepView {
                 if (prefix.equals("r")) vm.rate(f, d == 0 ? null : Integer.valueOf(d));
                 else if (d >= 1) vm.prefer(f, d - 1);
                 e.consume();
+                swallowTyped = true;
                 return;
             }
             if (!code.isModifierKey()) cancelPrefix();
@@ -781,7 +827,10 @@ public final class CompareView implements Step.StepView {
                 default -> handled = false;
             }
         }
-        if (handled) e.consume();
+        if (handled) {
+            e.consume();
+            swallowTyped = true;
+        }
     }
 
     private void startPrefix(String prefix, String text) {

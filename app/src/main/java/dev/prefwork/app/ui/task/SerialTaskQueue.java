@@ -24,7 +24,7 @@ public final class SerialTaskQueue {
     private final Deque<Job<?>> queue = new ArrayDeque<>();
     /** A job has been handed to the executor and its callbacks have not run yet (UI-thread bookkeeping). */
     private boolean inFlight;
-    /** A job's work is running on a worker now (what {@link #drain} waits for). */
+    /** A job was handed to the executor and its work has not returned yet (what {@link #drain} waits for). */
     private boolean running;
     private boolean closed;
 
@@ -62,6 +62,8 @@ public final class SerialTaskQueue {
             if (inFlight || closed || queue.isEmpty()) return;
             next = queue.removeFirst();
             inFlight = true;
+            // from here until its work returns: a worker may not have picked it up yet, and drain() must wait for it
+            running = true;
         }
         run(next);
     }
@@ -69,9 +71,6 @@ public final class SerialTaskQueue {
     private <V> void run(Job<V> job) {
         BackgroundTask<V> t = job.task();
         BackgroundTask<V> wrapped = BackgroundTask.<V>of(t.title(), p -> {
-            synchronized (lock) {
-                running = true;
-            }
             try {
                 return t.work().run(p);
             } finally {

@@ -390,7 +390,8 @@ class CompareViewModelTest {
 
     @Test
     void durationsAndSummaryText() {
-        assertThat(CompareViewModel.duration(0)).isEqualTo("0 min");
+        assertThat(CompareViewModel.duration(0)).isEqualTo("< 1 min");
+        assertThat(CompareViewModel.duration(59_000)).isEqualTo("< 1 min");
         assertThat(CompareViewModel.duration(24 * 60_000)).isEqualTo("24 min");
         assertThat(CompareViewModel.duration((5 * 60 + 10) * 60_000L)).isEqualTo("5 h 10 min");
         assertThat(CompareViewModel.summaryText(new SessionRepository.Summary(1, 37, 24 * 60_000, 9),
