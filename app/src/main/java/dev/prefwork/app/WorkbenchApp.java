@@ -18,7 +18,10 @@ public final class WorkbenchApp extends Application {
                 .findFirst()
                 .map(Path::of)
                 .orElse(null);
-        workbench = new Workbench(AppPaths.fromEnvironment(), new Workbench.Options(workspace, true, true));
+        // -Dprefwork.startStep=compare opens on a given step (screenshots, demos); else the step shown last
+        String startStep = System.getProperty("prefwork.startStep");
+        workbench = new Workbench(AppPaths.fromEnvironment(), new Workbench.Options(workspace, true, true,
+                startStep == null || startStep.isBlank() ? null : startStep.strip()));
         workbench.start(stage);
     }
 

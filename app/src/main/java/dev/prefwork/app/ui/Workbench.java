@@ -2,6 +2,8 @@ package dev.prefwork.app.ui;
 
 import dev.prefwork.app.AppPaths;
 import dev.prefwork.app.ui.common.Icons;
+import dev.prefwork.app.ui.compare.CompareView;
+import dev.prefwork.app.ui.compare.CompareViewModel;
 import dev.prefwork.app.ui.labelmodel.LabelModelView;
 import dev.prefwork.app.ui.labelmodel.LabelModelViewModel;
 import dev.prefwork.app.ui.lfstudio.LfStudioView;
@@ -18,11 +20,14 @@ import dev.prefwork.app.ui.workspace.ImportViewModel;
 import dev.prefwork.app.ui.workspace.SettingsStore;
 import dev.prefwork.app.ui.workspace.WorkspaceService;
 import javafx.geometry.Rectangle2D;
+import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
 import javafx.stage.Screen;
 import javafx.stage.Stage;
 import javafx.util.Duration;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -37,14 +42,24 @@ public final class Workbench {
      * @param openAtStart   false leaves the window without a workspace (tests open one themselves)
      * @param rememberWindow restore and save the window size in the settings
      */
-    public record Options(Path workspace, boolean openAtStart, boolean rememberWindow) {
+    public record Options(Path workspace, boolean openAtStart, boolean rememberWindow, String startStep) {
+        public Options(Path workspace, boolean openAtStart, boolean rememberWindow) {
+            this(workspace, openAtStart, rememberWindow, null);
+        }
+
         public static Options open(Path workspace) {
             return new Options(workspace, true, false);
+        }
+
+        /** The same, starting on another step (e.g. {@link #COMPARE}). */
+        public Options withStartStep(String step) {
+            return new Options(workspace, openAtStart, rememberWindow, step);
         }
     }
 
     /** Ids of the pipeline steps, in navigation order (DESIGN §11). */
     public static final String PROMPTS = "prompts";
+    public static final String COMPARE = "compare";
     public static final String LF_STUDIO = "lf-studio";
     public static final String LABEL_MODEL = "label-model";
 
@@ -62,6 +77,7 @@ public final class Workbench {
     private final WorkspaceService workspaces;
     private final ImportViewModel importViewModel;
     private final PromptsViewModel promptsViewModel;
+    private final CompareViewModel compareViewModel;
     private final LabelModelViewModel labelModelViewModel;
     private final LfStudioViewModel lfStudioViewModel;
     private final MainViewModel mainViewModel;
@@ -79,6 +95,7 @@ public final class Workbench {
         this.workspaces = new WorkspaceService(paths, settings, executor, notifier);
         this.importViewModel = new ImportViewModel(workspaces, executor, notifier);
         this.promptsViewModel = new PromptsViewModel(workspaces, executor, notifier);
+        this.compareViewModel = new CompareViewModel(workspaces, executor, notifier, settings, Clock.systemDefaultZone());
         this.labelModelViewModel = new LabelModelViewModel(workspaces, executor, notifier);
         this.lfStudioViewModel = new LfStudioViewModel(workspaces, executor, notifier,
                 LfStudioViewModel.Debounce.fx(LfStudioViewModel.PREVIEW_DEBOUNCE));
@@ -91,9 +108,9 @@ public final class Workbench {
                 Step.available(PROMPTS, "Prompts",
                         "Browse, search and filter every prompt in the workspace with its candidates.", Icons.PROMPTS,
                         actions -> new PromptsView(promptsViewModel, actions)),
-                Step.comingSoon("compare", "Compare & label",
+                Step.available(COMPARE, "Compare & label",
                         "See a prompt's candidates side by side and mark the best, the worst, GOOD and BAD; every judgment is saved at once.",
-                        Icons.COMPARE),
+                        Icons.COMPARE, actions -> new CompareView(compareViewModel, actions)),
                 Step.available(LF_STUDIO, "LF studio",
                         "Write labeling functions from templates and see their coverage, conflicts and accuracy against your labels as you edit.",
                         Icons.LF_STUDIO, actions -> new LfStudioView(lfStudioViewModel, actions)),
@@ -119,13 +136,26 @@ public final class Workbench {
         if (options.openAtStart()) workspaces.openAtStart(options.workspace());
         mainViewModel.themeProperty().addListener((o, a, b) -> applyTheme(b));
         applyTheme(mainViewModel.themeProperty().get());
+        String property = System.getProperty(START_STEP_PROPERTY);
+        String startStep = options.startStep() != null ? options.startStep()
+                : property != null && !property.isBlank() ? property.strip()
+                : options.rememberWindow() ? settings.get(MainWindow.LAST_STEP) : null;
         window = new MainWindow(stage, mainViewModel, importViewModel, monitor, settings, steps());
         promptsViewModel.setOnOpenPrompt(id -> window.promptOpened(id));
         labelModelViewModel.setOnOpenPrompt(id -> window.promptOpened(id));
+        mainViewModel.addPromptOpenedListener(id -> {
+            compareViewModel.open(id);
+            window.showStep(COMPARE);
+        });
+        Label sessions = new Label();
+        sessions.setId("session-summary");
+        sessions.getStyleClass().add("session-summary");
+        sessions.textProperty().bind(compareViewModel.sessionSummaryProperty());
+        sessions.setTooltip(new Tooltip("Your labelling sessions: judgments made and time spent, today and in all"));
+        window.addStatusItem(sessions);
         double[] size = initialSize();
         window.install(size[0], size[1]);
-        String startStep = System.getProperty(START_STEP_PROPERTY);
-        if (startStep != null && !startStep.isBlank()) window.showStep(startStep.strip());
+        if (startStep != null) window.showStep(startStep);
         String lfText = System.getProperty(MAKE_LF_PROPERTY);
         if (lfText != null && !lfText.isBlank()) makeLfFrom(lfText);
         notifier.attach(stage, window.toastLayer(), MainWindow.STYLESHEET);
@@ -167,6 +197,7 @@ public final class Workbench {
         if (options.rememberWindow() && stage != null && stage.getWidth() > 0) {
             settings.setWindowSize(new SettingsStore.WindowSize(stage.getWidth(), stage.getHeight(), stage.isMaximized()));
         }
+        compareViewModel.close(); // ends the session and writes what is still queued
         executor.close();
         labelModelViewModel.close();
         lfStudioViewModel.close();
@@ -186,6 +217,8 @@ public final class Workbench {
     public ImportViewModel importViewModel() { return importViewModel; }
 
     public PromptsViewModel promptsViewModel() { return promptsViewModel; }
+
+    public CompareViewModel compareViewModel() { return compareViewModel; }
 
     public MainViewModel mainViewModel() { return mainViewModel; }
 

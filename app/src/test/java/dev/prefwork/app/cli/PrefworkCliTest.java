@@ -92,12 +92,14 @@ class PrefworkCliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String cmd : new String[]{"init", "import", "stats", "open", "lf"}) {
+        for (String cmd : new String[]{"init", "import", "stats", "gold", "open", "lf"}) {
             Run r = cli(cmd, "--help");
             assertThat(r.code()).isZero();
             assertThat(r.out()).contains("Usage: prefwork " + cmd);
         }
-        assertThat(cli("--help").out()).contains("init").contains("import").contains("stats").contains("open").contains("lf");
+        assertThat(cli("--help").out()).contains("init").contains("import").contains("stats").contains("gold").contains("open").contains("lf");
+        assertThat(cli("gold", "export", "--help").out()).contains("Usage: prefwork gold export").contains("--out");
+        assertThat(cli("gold", "import", "--help").out()).contains("Usage: prefwork gold import");
     }
 
     @Test
@@ -180,5 +182,53 @@ class PrefworkCliTest {
             if (before == null) System.clearProperty("prefwork.home");
             else System.setProperty("prefwork.home", before);
         }
+
+    @Test
+    void goldExportThenImportIntoAnotherWorkspaceRoundTrips() throws IOException {
+        Path demo = dir.resolve("demo");
+        assertThat(cli("init", demo.toString(), "--demo").code()).isZero();
+        Path gold = dir.resolve("gold.jsonl");
+        Run export = cli("gold", "export", demo.toString(), "--out", gold.toString());
+        assertThat(export.code()).as(export.err()).isZero();
+        assertThat(export.out()).contains("Exported the gold of 24 prompts to");
+        assertThat(Files.readAllLines(gold)).hasSize(24).allSatisfy(l -> assertThat(l).startsWith("{\"prompt_id\":\"demo-"));
+
+        // a colleague's workspace with the same prompts and no gold yet
+        Path other = dir.resolve("other");
+        cli("init", other.toString());
+        Path prompts = dir.resolve("prompts.jsonl");
+        try (var in = PrefworkCliTest.class.getResourceAsStream("/dev/prefwork/demo/prompts.jsonl")) {
+            Files.copy(in, prompts);
+        }
+        assertThat(cli("import", other.toString(), prompts.toString()).code()).isZero();
+        Run imp = cli("gold", "import", other.toString(), gold.toString());
+        assertThat(imp.code()).as(imp.err()).isZero();
+        assertThat(imp.out()).contains("Imported gold for 24 prompts").contains("24 best/worst picks");
+        JsonNode stats = new ObjectMapper().readTree(cli("stats", other.toString(), "--json").out());
+        assertThat(stats.at("/total/labelledPrompts").asInt()).isEqualTo(24);
+
+        Path again = dir.resolve("again.jsonl");
+        assertThat(cli("gold", "export", other.toString(), "-o", again.toString()).code()).isZero();
+        assertThat(Files.readAllLines(again)).containsExactlyElementsOf(Files.readAllLines(gold));
+    }
+
+    @Test
+    void aBadGoldLineIsRefusedWithFileLineAndFieldAndNothingIsWritten() throws IOException {
+        Path demo = dir.resolve("demo");
+        cli("init", demo.toString(), "--demo");
+        Path bad = dir.resolve("bad-gold.jsonl");
+        Files.writeString(bad, """
+                {"prompt_id": "demo-policy-02", "best": 1, "worst": 3}
+                {"prompt_id": "demo-policy-03", "labels": [{"candidate": 7, "label": "GOOD"}]}
+                """);
+        Run r = cli("gold", "import", demo.toString(), bad.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("bad-gold.jsonl:2: field 'labels[].candidate': expected a candidate position 0..4, found 7");
+        JsonNode stats = new ObjectMapper().readTree(cli("stats", demo.toString(), "--json").out());
+        assertThat(stats.at("/total/labelledPrompts").asInt()).as("line 1 was not written either").isEqualTo(24);
+
+        assertThat(cli("gold", "import", demo.toString(), dir.resolve("missing.jsonl").toString()).err()).contains("no such file");
+        assertThat(cli("gold", "export", demo.toString(), "--out", dir.toString()).err()).contains("is a folder");
+        assertThat(cli("gold", "export", demo.toString()).code()).as("--out is required").isEqualTo(2);
     }
 }

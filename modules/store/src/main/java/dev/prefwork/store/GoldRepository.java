@@ -105,6 +105,77 @@ public final class GoldRepository {
         return new PromptJudgments(pg, cands, prefs);
     }
 
+    /**
+     * Everything stored about one prompt's gold, row by row with each row's session and time, and the prompt's
+     * review flag: what {@link #restore} puts back to undo the judgment that followed.
+     */
+    public record Snapshot(long promptId, PromptRow prompt, List<CandidateRow> candidates, List<PreferenceRow> preferences,
+                           boolean flagged, OffsetDateTime reviewedAt) {
+    }
+
+    public record PromptRow(Long best, Long worst, String note, Long sessionId, OffsetDateTime updatedAt) {
+    }
+
+    public record CandidateRow(long candidateId, String label, Integer rating, Long sessionId, OffsetDateTime updatedAt) {
+    }
+
+    public record PreferenceRow(long candidateA, long candidateB, long preferred, Long sessionId, OffsetDateTime updatedAt) {
+    }
+
+    /** The prompt's gold as stored now (see {@link Snapshot}). */
+    public Snapshot snapshot(long promptId) {
+        return jdbc.inTransaction(c -> {
+            PromptRow p = Jdbc.list(c, "SELECT best_candidate_id, worst_candidate_id, note, session_id, updated_at FROM gold_prompt WHERE prompt_id = ?",
+                    rs -> new PromptRow(Jdbc.getLong(rs, "best_candidate_id"), Jdbc.getLong(rs, "worst_candidate_id"), rs.getString("note"),
+                            Jdbc.getLong(rs, "session_id"), rs.getObject("updated_at", OffsetDateTime.class)), promptId)
+                    .stream().findFirst().orElse(null);
+            List<CandidateRow> cands = Jdbc.list(c, "SELECT candidate_id, label, rating, session_id, updated_at FROM gold_candidate WHERE prompt_id = ? ORDER BY candidate_id",
+                    rs -> new CandidateRow(rs.getLong(1), rs.getString(2), (Integer) rs.getObject(3, Integer.class), Jdbc.getLong(rs, "session_id"),
+                            rs.getObject(5, OffsetDateTime.class)), promptId);
+            List<PreferenceRow> prefs = Jdbc.list(c, "SELECT candidate_a, candidate_b, preferred, session_id, updated_at FROM gold_preference WHERE prompt_id = ? ORDER BY candidate_a, candidate_b",
+                    rs -> new PreferenceRow(rs.getLong(1), rs.getLong(2), rs.getLong(3), Jdbc.getLong(rs, "session_id"),
+                            rs.getObject(5, OffsetDateTime.class)), promptId);
+            List<OffsetDateTime[]> review = Jdbc.list(c, "SELECT reviewed_at FROM review_item WHERE prompt_id = ?",
+                    rs -> new OffsetDateTime[]{rs.getObject(1, OffsetDateTime.class)}, promptId);
+            return new Snapshot(promptId, p, cands, prefs, !review.isEmpty(), review.isEmpty() ? null : review.get(0)[0]);
+        });
+    }
+
+    /**
+     * Puts a prompt's gold back exactly as {@code snapshot} recorded it, in one transaction: the undo of the judgment
+     * made after the snapshot. That judgment no longer counts in {@code sessionId} (when given).
+     */
+    public void restore(Snapshot snapshot, Long sessionId) {
+        long pid = snapshot.promptId();
+        jdbc.inTransaction(c -> {
+            Jdbc.update(c, "DELETE FROM gold_prompt WHERE prompt_id = ?", pid);
+            Jdbc.update(c, "DELETE FROM gold_candidate WHERE prompt_id = ?", pid);
+            Jdbc.update(c, "DELETE FROM gold_preference WHERE prompt_id = ?", pid);
+            PromptRow p = snapshot.prompt();
+            if (p != null) {
+                Jdbc.update(c, "INSERT INTO gold_prompt (prompt_id, best_candidate_id, worst_candidate_id, note, session_id, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        pid, p.best(), p.worst(), p.note(), p.sessionId(), p.updatedAt());
+            }
+            for (CandidateRow r : snapshot.candidates()) {
+                Jdbc.update(c, "INSERT INTO gold_candidate (candidate_id, prompt_id, label, rating, session_id, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        r.candidateId(), pid, r.label(), r.rating(), r.sessionId(), r.updatedAt());
+            }
+            for (PreferenceRow r : snapshot.preferences()) {
+                Jdbc.update(c, "INSERT INTO gold_preference (candidate_a, candidate_b, prompt_id, preferred, session_id, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        r.candidateA(), r.candidateB(), pid, r.preferred(), r.sessionId(), r.updatedAt());
+            }
+            if (snapshot.flagged()) {
+                Jdbc.update(c, "UPDATE review_item SET reviewed_at = ? WHERE prompt_id = ?", snapshot.reviewedAt(), pid);
+            }
+            if (sessionId != null) {
+                Jdbc.update(c, "UPDATE labeling_session SET judgments = GREATEST(judgments - 1, 0) WHERE id = ?", sessionId);
+                Jdbc.update(c, "UPDATE session_prompt SET judgments = GREATEST(judgments - 1, 0) WHERE session_id = ? AND prompt_id = ?",
+                        sessionId, pid);
+            }
+            return null;
+        });
+    }
+
     /** Prompt ids (workspace order) that have any gold. */
     public List<Long> labelledPromptIds() {
         return jdbc.list("SELECT prompt_id FROM labelled_prompt ORDER BY prompt_id", rs -> rs.getLong(1));
@@ -126,10 +197,17 @@ public final class GoldRepository {
         Jdbc.update(c, "DELETE FROM gold_candidate WHERE candidate_id = ? AND label IS NULL AND rating IS NULL", candidateId);
     }
 
+    /**
+     * Every judgment counts once in its session (and in the session's row for the prompt), moves the session's
+     * "last active" time and prompt, and marks a flagged prompt as reviewed.
+     */
     private static void touchSession(Connection c, Long sessionId, long promptId) throws SQLException {
+        OffsetDateTime now = now();
+        Jdbc.update(c, "UPDATE review_item SET reviewed_at = ? WHERE prompt_id = ? AND reviewed_at IS NULL", now, promptId);
         if (sessionId == null) return;
         Jdbc.update(c, "UPDATE labeling_session SET judgments = judgments + 1, last_active_at = ?, last_prompt_id = ? WHERE id = ?",
-                now(), promptId, sessionId);
+                now, promptId, sessionId);
+        SessionRepository.addToPrompt(c, sessionId, promptId, 0, 1, now);
     }
 
     static OffsetDateTime now() {

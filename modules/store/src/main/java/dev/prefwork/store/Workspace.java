@@ -170,6 +170,10 @@ public final class Workspace implements AutoCloseable {
 
     public ExternalScoreRepository externalScores() { return new ExternalScoreRepository(jdbc); }
 
+    public QueueRepository queues() { return new QueueRepository(jdbc); }
+
+    public ReviewRepository reviews() { return new ReviewRepository(jdbc); }
+
     public StatsQuery stats() { return new StatsQuery(jdbc); }
 
     public LabelingFunctionRepository labelingFunctions() { return new LabelingFunctionRepository(jdbc); }

@@ -32,6 +32,23 @@ public final class Icons {
     public static final String STACK = "M12 2.5l9.5 5-9.5 5-9.5-5zM4.3 11.4L12 15.5l7.7-4.1 1.8 1-9.5 5-9.5-5zM4.3 15.9L12 20l7.7-4.1 1.8 1-9.5 5-9.5-5z";
     public static final String SPARK = "M12 2l2.2 6.8L21 11l-6.8 2.2L12 20l-2.2-6.8L3 11l6.8-2.2z";
 
+    public static final String STAR = "M12 2.5l2.9 6.1 6.6.8-4.9 4.5 1.3 6.6L12 17.2l-5.9 3.3 1.3-6.6-4.9-4.5 6.6-.8z";
+    public static final String ARROW_DOWN = square("M11 4h2v12.2l4.6-4.6 1.4 1.4L12 20l-7-7 1.4-1.4 4.6 4.6z");
+    public static final String EYE = square("M12 5C7 5 3 8.5 1.5 12 3 15.5 7 19 12 19s9-3.5 10.5-7C21 8.5 17 5 12 5zM12 8a4 4 0 1 0 .01 0zM12 10a2 2 0 1 1-.01 0z");
+    public static final String UNDO = square("M7.8 8H15a6 6 0 0 1 0 12h-4v-2h4a4 4 0 0 0 0-8H7.8l3 3-1.4 1.4L4 9l5.4-5.4 1.4 1.4z");
+    public static final String KEYBOARD = square("M2 6h20v12H2zM4 8v8h16V8zM5.5 9.5h2v2h-2zM8.5 9.5h2v2h-2zM11.5 9.5h2v2h-2zM14.5 9.5h2v2h-2zM17 9.5h1.5v2H17zM7 13h10v1.6H7z");
+    public static final String LINK = square("M7 7h4v2H7a3 3 0 0 0 0 6h4v2H7A5 5 0 0 1 7 7zM13 7h4a5 5 0 0 1 0 10h-4v-2h4a3 3 0 0 0 0-6h-4zM8 11h8v2H8z");
+    public static final String CODE = square("M8.6 6.6L3.2 12l5.4 5.4 1.4-1.4-4-4 4-4zM15.4 6.6l-1.4 1.4 4 4-4 4 1.4 1.4 5.4-5.4z");
+    public static final String CHEVRON_LEFT = square("M15.4 5.4L9 12l6.4 6.6-1.4 1.4L6.2 12 14 4z");
+    public static final String CHEVRON_RIGHT = square("M8.6 5.4L15 12l-6.4 6.6 1.4 1.4 7.8-8L10 4z");
+    public static final String NOTE = square("M5 3h10l4 4v14H5zM7 5v14h10V8h-3V5zM8 11h8v1.5H8zM8 14h8v1.5H8z");
+    public static final String MORE = square("M5 10.5h3v3H5zM10.5 10.5h3v3h-3zM16 10.5h3v3h-3z");
+
+    /** A path whose bounds are the whole 24×24 grid (two specks in the corners), so a narrow glyph is not stretched square. */
+    private static String square(String path) {
+        return path + "M0 0h.02v.02H0zM23.98 23.98h.02v.02h-.02z";
+    }
+
     private Icons() {
     }
 

@@ -113,6 +113,7 @@ public final class PromptsViewModel {
         workspaces.workspaceProperty().addListener((o, a, b) -> reload());
         workspaces.stateProperty().addListener((o, a, b) -> updateStateWithoutWorkspace());
         workspaces.dataVersionProperty().addListener((o, a, b) -> reload());
+        workspaces.goldVersionProperty().addListener((o, a, b) -> reload());
         search.addListener((o, a, b) -> {
             if (!Objects.equals(normalise(a), normalise(b))) filterChanged();
         });

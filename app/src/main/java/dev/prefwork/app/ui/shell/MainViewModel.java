@@ -22,6 +22,7 @@ public final class MainViewModel {
     private final StringBinding countsText;
     private final StringProperty theme = new SimpleStringProperty(this, "theme");
     private final ReadOnlyObjectWrapper<Long> openedPrompt = new ReadOnlyObjectWrapper<>(this, "openedPrompt");
+    private final java.util.List<java.util.function.LongConsumer> promptOpenedListeners = new java.util.ArrayList<>();
 
     public MainViewModel(WorkspaceService workspaces, SettingsStore settings) {
         this.workspaces = workspaces;
@@ -64,11 +65,20 @@ public final class MainViewModel {
         theme.set(isDark() ? SettingsStore.THEME_LIGHT : SettingsStore.THEME_DARK);
     }
 
-    /** The id of the last prompt the user asked to open (the Compare step will show it); null before any. */
+    /** The id of the last prompt the user asked to open; null before any. */
     public ReadOnlyObjectProperty<Long> openedPromptProperty() { return openedPrompt.getReadOnlyProperty(); }
+
+    /**
+     * Called with the prompt's id every time the user opens a prompt (double-click or Enter in the Prompts step),
+     * the same prompt twice included: an event, where {@link #openedPromptProperty()} only changes.
+     */
+    public void addPromptOpenedListener(java.util.function.LongConsumer listener) {
+        promptOpenedListeners.add(java.util.Objects.requireNonNull(listener));
+    }
 
     void promptOpened(long promptId) {
         openedPrompt.set(promptId);
+        for (var l : promptOpenedListeners) l.accept(promptId);
     }
 
     public WorkspaceService workspaces() { return workspaces; }

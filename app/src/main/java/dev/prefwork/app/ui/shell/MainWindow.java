@@ -14,6 +14,7 @@ import javafx.beans.value.ObservableValue;
 import javafx.collections.ListChangeListener;
 import javafx.concurrent.Task;
 import javafx.geometry.Pos;
+import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
@@ -56,6 +57,8 @@ public final class MainWindow implements WorkbenchActions {
 
     public static final String STYLESHEET = MainWindow.class.getResource("/dev/prefwork/app/app.css").toExternalForm();
     static final String LAST_IMPORT_DIR = "lastImportDir";
+    /** The step shown last (the workbench reopens on it). */
+    public static final String LAST_STEP = "lastStep";
 
     private final Stage stage;
     private final MainViewModel vm;
@@ -64,6 +67,11 @@ public final class MainWindow implements WorkbenchActions {
     private final SettingsStore settings;
     private final List<Step> steps;
     private final Map<String, Step.StepView> views = new HashMap<>();
+    private Step.StepView shownView;
+    /** The navigation shows icons only (more room for the Compare step's columns). Remembered. */
+    private final javafx.beans.property.BooleanProperty navCollapsed = new javafx.beans.property.SimpleBooleanProperty(this, "navCollapsed");
+    static final String NAV_COLLAPSED = "navCollapsed";
+    private static final javafx.css.PseudoClass COLLAPSED = javafx.css.PseudoClass.getPseudoClass("collapsed");
 
     private final BorderPane root = new BorderPane();
     private final StackPane content = new StackPane();
@@ -233,6 +241,8 @@ public final class MainWindow implements WorkbenchActions {
     private VBox navigation() {
         Label caption = new Label("PIPELINE");
         caption.getStyleClass().add("nav-caption");
+        caption.visibleProperty().bind(navCollapsed.not());
+        caption.managedProperty().bind(caption.visibleProperty());
         nav.setId("step-nav");
         nav.getItems().setAll(steps);
         nav.getStyleClass().addAll("step-nav", Tweaks.EDGE_TO_EDGE);
@@ -242,12 +252,30 @@ public final class MainWindow implements WorkbenchActions {
             else if (a != null) nav.getSelectionModel().select(a);
         });
         VBox.setVgrow(nav, Priority.ALWAYS);
-        VBox box = new VBox(caption, nav);
+        Button collapse = new Button();
+        collapse.setId("nav-collapse");
+        collapse.getStyleClass().addAll(Styles.FLAT, Styles.SMALL, "nav-collapse");
+        collapse.setFocusTraversable(false);
+        collapse.graphicProperty().bind(Bindings.createObjectBinding(
+                () -> Icons.of(navCollapsed.get() ? Icons.CHEVRON_RIGHT : Icons.CHEVRON_LEFT, "icon-sm"), navCollapsed));
+        collapse.textProperty().bind(Bindings.when(navCollapsed).then("").otherwise("Collapse"));
+        Tooltip collapseTip = new Tooltip();
+        collapseTip.textProperty().bind(Bindings.when(navCollapsed).then("Show the step names").otherwise("Icons only: more room for the steps"));
+        collapse.setTooltip(collapseTip);
+        collapse.setOnAction(e -> navCollapsed.set(!navCollapsed.get()));
+        VBox box = new VBox(caption, nav, collapse);
         box.getStyleClass().add("nav-pane");
+        navCollapsed.set(Boolean.parseBoolean(settings.get(NAV_COLLAPSED)));
+        box.pseudoClassStateChanged(COLLAPSED, navCollapsed.get());
+        navCollapsed.addListener((o, a, b) -> {
+            box.pseudoClassStateChanged(COLLAPSED, b);
+            settings.put(NAV_COLLAPSED, String.valueOf(b));
+            nav.refresh();
+        });
         return box;
     }
 
-    private static final class StepCell extends ListCell<Step> {
+    private final class StepCell extends ListCell<Step> {
         StepCell() {
             setPrefWidth(0); // fill the list's width: no horizontal scroll bar
         }
@@ -263,6 +291,8 @@ public final class MainWindow implements WorkbenchActions {
             }
             Label title = new Label(step.title());
             title.getStyleClass().add("nav-title");
+            title.setVisible(!navCollapsed.get());
+            title.setManaged(!navCollapsed.get());
             HBox row = new HBox(Icons.of(step.icon(), "nav-icon"), title);
             row.setAlignment(Pos.CENTER_LEFT);
             row.getStyleClass().add("nav-row");
@@ -270,7 +300,8 @@ public final class MainWindow implements WorkbenchActions {
             if (!step.isAvailable()) getStyleClass().add("unavailable");
             setText(null);
             setGraphic(row);
-            Tooltip tip = new Tooltip(step.isAvailable() ? step.summary() : step.summary() + " (coming in a later release)");
+            String summary = step.isAvailable() ? step.summary() : step.summary() + " (coming in a later release)";
+            Tooltip tip = new Tooltip(navCollapsed.get() ? step.title() + ": " + summary : summary);
             tip.setWrapText(true);
             tip.getStyleClass().add("wide-tooltip");
             setTooltip(tip);
@@ -279,7 +310,26 @@ public final class MainWindow implements WorkbenchActions {
 
     private void show(Step step) {
         Step.StepView view = views.computeIfAbsent(step.id(), id -> step.isAvailable() ? step.view().apply(this) : new ComingSoonPage(step));
+        if (shownView != null && shownView != view) shownView.hidden();
+        shownView = view;
         content.getChildren().setAll(view.node());
+        settings.put(LAST_STEP, step.id());
+        view.shown();
+    }
+
+    /** The view of a step, built on first use (tests and the composition root reach into it). */
+    public Step.StepView view(String stepId) {
+        for (Step s : steps) {
+            if (s.id().equals(stepId)) {
+                return views.computeIfAbsent(stepId, id -> s.isAvailable() ? s.view().apply(this) : new ComingSoonPage(s));
+            }
+        }
+        return null;
+    }
+
+    /** Adds a node to the status bar, left of the task list (e.g. the labelling session summary). */
+    public void addStatusItem(Node item) {
+        statusBar.getRightItems().add(0, item);
     }
 
     @Override
@@ -369,7 +419,7 @@ public final class MainWindow implements WorkbenchActions {
         importVm.importFile(file.toPath());
     }
 
-    /** The Prompts step published "open this prompt"; the Compare step (a later release) will show it. */
+    /** The Prompts step published "open this prompt": the view model tells its listeners (the Compare step). */
     public void promptOpened(long promptId) {
         vm.promptOpened(promptId);
     }

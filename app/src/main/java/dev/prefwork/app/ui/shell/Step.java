@@ -39,5 +39,13 @@ public record Step(String id, String title, String summary, String icon, Functio
         /** Ctrl+F: put the cursor in the step's search field, where it has one. */
         default void focusSearch() {
         }
+
+        /** The step was just shown (its node is in the window): a place to take the keyboard focus. */
+        default void shown() {
+        }
+
+        /** Another step is shown instead. */
+        default void hidden() {
+        }
     }
 }

@@ -38,6 +38,8 @@ public final class WorkspaceService implements AutoCloseable {
     private final ReadOnlyObjectWrapper<Workspace> workspace = new ReadOnlyObjectWrapper<>(this, "workspace");
     private final ReadOnlyObjectWrapper<State> state = new ReadOnlyObjectWrapper<>(this, "state", State.NONE);
     private final ReadOnlyIntegerWrapper dataVersion = new ReadOnlyIntegerWrapper(this, "dataVersion");
+    private final ReadOnlyIntegerWrapper goldVersion = new ReadOnlyIntegerWrapper(this, "goldVersion");
+    private final java.util.List<java.util.function.Consumer<Workspace>> beforeClose = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ReadOnlyObjectWrapper<WorkspaceStats.Counts> counts = new ReadOnlyObjectWrapper<>(this, "counts");
     private final ObservableList<Path> recent = FXCollections.observableArrayList();
 
@@ -57,6 +59,30 @@ public final class WorkspaceService implements AutoCloseable {
 
     /** Bumped when the open workspace's data changed (import, labels): lists reload. */
     public ReadOnlyIntegerProperty dataVersionProperty() { return dataVersion.getReadOnlyProperty(); }
+
+    /**
+     * Bumped when the expert's gold changed in bulk or after a labelling stretch (the Compare step calls
+     * {@link #goldChanged()} when the expert leaves it): lists that show "labelled" reload, the counts refresh.
+     */
+    public ReadOnlyIntegerProperty goldVersionProperty() { return goldVersion.getReadOnlyProperty(); }
+
+    /**
+     * Runs {@code hook} with a workspace just before it is closed (switching workspaces, exit), on the thread that
+     * closes it: where the Compare step writes its last judgments and ends its labelling session.
+     */
+    public void addBeforeClose(java.util.function.Consumer<Workspace> hook) {
+        beforeClose.add(hook);
+    }
+
+    private void runBeforeClose(Workspace ws) {
+        for (var hook : beforeClose) {
+            try {
+                hook.accept(ws);
+            } catch (RuntimeException e) {
+                System.err.println("prefwork: while closing " + ws.dir() + ": " + e);
+            }
+        }
+    }
 
     /** Counts for the status bar; null until computed. */
     public ReadOnlyObjectProperty<WorkspaceStats.Counts> countsProperty() { return counts.getReadOnlyProperty(); }
@@ -150,6 +176,7 @@ public final class WorkspaceService implements AutoCloseable {
         dataChanged();
         if (old != null) {
             executor.execute(BackgroundTask.of("Closing workspace " + displayName(old.dir()), p -> {
+                runBeforeClose(old);
                 old.close();
                 return null;
             }).quiet().onFailure(e -> { }));
@@ -165,6 +192,12 @@ public final class WorkspaceService implements AutoCloseable {
     public void clearRecent() {
         settings.clearRecent();
         recent.setAll(settings.recentWorkspaces());
+    }
+
+    /** Tells the views that show gold (labelled marks, counts) that it changed, and recounts. */
+    public void goldChanged() {
+        goldVersion.set(goldVersion.get() + 1);
+        refreshCounts();
     }
 
     /** Tells every view that the workspace's data changed, and recounts. */
@@ -203,6 +236,9 @@ public final class WorkspaceService implements AutoCloseable {
         Workspace ws = workspace.get();
         workspace.set(null);
         state.set(State.NONE);
-        if (ws != null) ws.close();
+        if (ws != null) {
+            runBeforeClose(ws);
+            ws.close();
+        }
     }
 }

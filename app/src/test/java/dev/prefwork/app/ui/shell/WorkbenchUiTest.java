@@ -162,12 +162,18 @@ class WorkbenchUiTest extends FxTestSupport {
     @Order(5)
     void selectingShowsTheDetailAndDoubleClickOpensThePrompt() {
         until(() -> cellShows("p-00003"));
-        doubleClickOn("p-00003");
+        clickOn("p-00003");
         until(() -> vm().detailProperty().get() != null);
         assertThat(text("#detail-heading")).isEqualTo("p-00003");
-        long id = fx(() -> vm().detailProperty().get().prompt().id());
-        assertThat(fx(() -> workbench.mainViewModel().openedPromptProperty().get())).isEqualTo(id);
         assertThat(lookup("#detail-candidates").queryAs(TableView.class).getItems()).hasSize(2);
+        long id = fx(() -> vm().detailProperty().get().prompt().id());
+        // a double-click opens the prompt in Compare & label
+        doubleClickOn("p-00003");
+        until(() -> Workbench.COMPARE.equals(workbench.window().currentStep().id())
+                && workbench.compareViewModel().currentProperty().get() != null
+                && workbench.compareViewModel().currentProperty().get().id() == id);
+        assertThat(fx(() -> workbench.mainViewModel().openedPromptProperty().get())).isEqualTo(id);
+        assertThat(text("#prompt-id")).isEqualTo("p-00003");
     }
 
     @Test
