@@ -182,6 +182,7 @@ class PrefworkCliTest {
             if (before == null) System.clearProperty("prefwork.home");
             else System.setProperty("prefwork.home", before);
         }
+    }
 
     @Test
     void goldExportThenImportIntoAnotherWorkspaceRoundTrips() throws IOException {
