@@ -4,6 +4,7 @@ import dev.prefwork.app.AppPaths;
 import dev.prefwork.app.ui.common.Icons;
 import dev.prefwork.app.ui.compare.CompareView;
 import dev.prefwork.app.ui.compare.CompareViewModel;
+import dev.prefwork.app.ui.compare.PipelineBadges;
 import dev.prefwork.app.ui.labelmodel.LabelModelView;
 import dev.prefwork.app.ui.labelmodel.LabelModelViewModel;
 import dev.prefwork.app.ui.lfstudio.LfStudioView;
@@ -78,6 +79,7 @@ public final class Workbench {
     private final ImportViewModel importViewModel;
     private final PromptsViewModel promptsViewModel;
     private final CompareViewModel compareViewModel;
+    private final PipelineBadges pipelineBadges;
     private final LabelModelViewModel labelModelViewModel;
     private final LfStudioViewModel lfStudioViewModel;
     private final MainViewModel mainViewModel;
@@ -96,6 +98,8 @@ public final class Workbench {
         this.importViewModel = new ImportViewModel(workspaces, executor, notifier);
         this.promptsViewModel = new PromptsViewModel(workspaces, executor, notifier);
         this.compareViewModel = new CompareViewModel(workspaces, executor, notifier, settings, Clock.systemDefaultZone());
+        this.pipelineBadges = new PipelineBadges(paths);
+        compareViewModel.addBadgeProvider(pipelineBadges);
         this.labelModelViewModel = new LabelModelViewModel(workspaces, executor, notifier);
         this.lfStudioViewModel = new LfStudioViewModel(workspaces, executor, notifier,
                 LfStudioViewModel.Debounce.fx(LfStudioViewModel.PREVIEW_DEBOUNCE));
@@ -198,6 +202,7 @@ public final class Workbench {
             settings.setWindowSize(new SettingsStore.WindowSize(stage.getWidth(), stage.getHeight(), stage.isMaximized()));
         }
         compareViewModel.close(); // ends the session and writes what is still queued
+        pipelineBadges.close();
         executor.close();
         labelModelViewModel.close();
         lfStudioViewModel.close();
