@@ -252,7 +252,6 @@ final class Features {
                 int g = corpus.groupSize(p);
                 if (g == 0) continue;
                 long[] content = overlap ? contentWords(prompts[p]) : null;
-                long[][] shingles = near ? new long[g][] : null;
                 for (int k = 0; k < g; k++) {
                     int row = corpus.groupRow(p, k);
                     String text = texts[row];
@@ -264,15 +263,6 @@ final class Features {
                     int w = ws.words;
                     if (words) wordsOut[row] = w;
                     if (flesch) fleschOut[row] = (float) ws.flesch();
-                    if (rep || near) {
-                        long[] grams = TextStats.ngrams(ws.hashes, w, Math.min(BUNDLE_N, Math.max(w, 1)));
-                        if (near) {
-                            shingles[k] = ws.distinct(grams);
-                            if (rep) repOut[row] = w < BUNDLE_N ? 0f : (float) (1.0 - (double) shingles[k].length / grams.length);
-                        } else {
-                            repOut[row] = w < BUNDLE_N ? 0f : (float) (1.0 - (double) ws.distinctCount(grams) / grams.length);
-                        }
-                    }
                     if (overlap) {
                         if (content.length == 0) {
                             overlapOut[row] = Float.NaN;
@@ -290,21 +280,29 @@ final class Features {
                             overlapOut[row] = (float) hits / content.length;
                         }
                     }
+                    if (rep || near) {
+                        // distinct 3-grams into the scanner's buffer k: they serve repetition and near-duplicates
+                        int total = ws.shingles(BUNDLE_N, k);
+                        if (rep) repOut[row] = w < BUNDLE_N ? 0f : (float) (1.0 - (double) ws.poolLength[k] / total);
+                    }
                 }
                 if (near) {
                     // Jaccard of each pair by hashing one side and probing with the other (no sorting)
                     double[] best = new double[g];
                     Arrays.fill(best, g < 2 ? Double.NaN : 0);
                     for (int x = 0; x < g - 1; x++) {
-                        ws.load(shingles[x]);
+                        int nx = ws.poolLength[x];
+                        ws.load(ws.pooled(x), nx);
                         for (int y = x + 1; y < g; y++) {
+                            int ny = ws.poolLength[y];
                             double j;
-                            if (shingles[x].length == 0 && shingles[y].length == 0) {
+                            if (nx == 0 && ny == 0) {
                                 j = 1;
                             } else {
+                                long[] ys = ws.pooled(y);
                                 int inter = 0;
-                                for (long v : shingles[y]) if (ws.contains(v)) inter++;
-                                j = (double) inter / (shingles[x].length + shingles[y].length - inter);
+                                for (int q = 0; q < ny; q++) if (ws.contains(ys[q])) inter++;
+                                j = (double) inter / (nx + ny - inter);
                             }
                             best[x] = Math.max(best[x], j);
                             best[y] = Math.max(best[y], j);

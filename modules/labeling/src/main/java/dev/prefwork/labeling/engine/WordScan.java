@@ -123,6 +123,59 @@ final class WordScan {
     private int[] stamp = new int[512];
     private int generation;
 
+    private long[] grams = new long[256];
+    private long[][] pool = new long[8][256];
+    /** Lengths of the arrays in {@link #pool} handed out by {@link #shingles}. */
+    int[] poolLength = new int[8];
+
+    /**
+     * The distinct word n-grams of the scanned text, into reused buffer {@code k} (valid until {@code k} is
+     * reused); a text shorter than n words is one gram of all its words. Returns the total number of n-grams
+     * (duplicates included); the distinct count is {@code poolLength[k]}.
+     */
+    int shingles(int n, int k) {
+        int len = Math.min(n, Math.max(words, 1));
+        int total = words - len + 1;
+        if (total <= 0) {
+            ensurePool(k, 0);
+            poolLength[k] = 0;
+            return 0;
+        }
+        if (grams.length < total) grams = new long[Math.max(total, grams.length * 2)];
+        for (int i = 0; i < total; i++) {
+            long h = 0;
+            for (int j = 0; j < len; j++) h = h * 0x9E3779B97F4A7C15L + hashes[i + j];
+            grams[i] = TextStats.mix(h);
+        }
+        ensurePool(k, total);
+        long[] out = pool[k];
+        reset(total);
+        int mask = table.length - 1;
+        int d = 0;
+        for (int i = 0; i < total; i++) if (insert(grams[i], mask)) out[d++] = grams[i];
+        poolLength[k] = d;
+        return total;
+    }
+
+    long[] pooled(int k) {
+        return pool[k];
+    }
+
+    private void ensurePool(int k, int size) {
+        if (k >= pool.length) {
+            pool = Arrays.copyOf(pool, Math.max(k + 1, pool.length * 2));
+            poolLength = Arrays.copyOf(poolLength, pool.length);
+        }
+        if (pool[k] == null || pool[k].length < size) pool[k] = new long[Math.max(size, 256)];
+    }
+
+    /** Makes the first {@code n} of {@code values} (distinct) the set {@link #contains} answers for. */
+    void load(long[] values, int n) {
+        reset(n);
+        int mask = table.length - 1;
+        for (int i = 0; i < n; i++) insert(values[i], mask);
+    }
+
     /** The distinct values among {@code values} (in first-seen order), by hashing, not sorting. */
     long[] distinct(long[] values) {
         long[] out = new long[values.length];
