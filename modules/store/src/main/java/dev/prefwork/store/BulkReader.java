@@ -113,6 +113,23 @@ public final class BulkReader {
         return jdbc.one("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM candidate", rs -> rs.getLong(1) + ":" + rs.getLong(2)).orElseThrow();
     }
 
+    /** Every candidate id, ascending: the row order of stored votes and label-model predictions. */
+    public long[] candidateIds() {
+        try (Connection c = workspace.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT id FROM candidate ORDER BY id");
+             ResultSet rs = ps.executeQuery()) {
+            long[] ids = new long[1024];
+            int n = 0;
+            while (rs.next()) {
+                if (n == ids.length) ids = java.util.Arrays.copyOf(ids, n * 2);
+                ids[n++] = rs.getLong(1);
+            }
+            return java.util.Arrays.copyOf(ids, n);
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the candidate ids: " + e.getMessage(), e);
+        }
+    }
+
     /** The key {@link #candidateSetKey()} gives for these ids (ascending). */
     public static String candidateSetKey(long[] ids) {
         KeyBuilder k = new KeyBuilder();

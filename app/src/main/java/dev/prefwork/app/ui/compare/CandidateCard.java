@@ -10,6 +10,7 @@ import dev.prefwork.core.Preference;
 import dev.prefwork.core.Verdict;
 import javafx.css.PseudoClass;
 import javafx.geometry.Pos;
+import javafx.scene.Node;
 import javafx.scene.control.ContentDisplay;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuButton;
@@ -18,6 +19,7 @@ import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.Tooltip;
+import javafx.scene.input.MouseEvent;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -27,6 +29,7 @@ import javafx.util.Duration;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * One candidate in the Compare view: a header with its number and the expert's marks (best and worst colour the whole
@@ -142,6 +145,17 @@ final class CandidateCard extends VBox {
         VBox footer = new VBox(verdictRow, pickRow, rateRow);
         footer.getStyleClass().add("card-footer");
 
+        lazyTip(length, () -> candidate == null ? null : Fmt.count(candidate.chars(), "character") + ", " + Fmt.count(candidate.words(), "word"));
+        lazyTip(good, () -> "GOOD: this response is acceptable (g on the focused candidate)");
+        lazyTip(bad, () -> "BAD: this response is not acceptable (b on the focused candidate)");
+        lazyTip(best, () -> "The best response of the prompt (" + (index + 1) + ")");
+        lazyTip(worst, () -> "The worst response of the prompt (Shift+" + (index + 1) + ")");
+        lazyTip(prefer, () -> "Prefer this response over another one (p, then the other's number)");
+        for (int i = 0; i < 5; i++) {
+            int r = i + 1;
+            lazyTip(stars[i], () -> "Rate " + r + " of 5 (r, then " + r + "; again clears)");
+        }
+
         VBox top = new VBox(header, meta, marks, badges);
         top.getStyleClass().add("card-top");
         getChildren().setAll(top, scroll, footer);
@@ -186,17 +200,10 @@ final class CandidateCard extends VBox {
         setId("candidate-" + n);
         number.setText(String.valueOf(n));
         length.setText(Fmt.count(c.chars(), "char") + " \u00b7 " + Fmt.count(c.words(), "word"));
-        Tooltip.install(length, tip(Fmt.count(c.chars(), "character") + ", " + Fmt.count(c.words(), "word")));
         updateModel(revealModel);
         badges.getChildren().clear();
         for (Badge b : c.badges()) badges.getChildren().add(badge(b));
         badges.setVisible(!c.badges().isEmpty());
-        good.setTooltip(tip("GOOD: this response is acceptable (g on the focused candidate)"));
-        bad.setTooltip(tip("BAD: this response is not acceptable (b on the focused candidate)"));
-        best.setTooltip(tip("The best response of the prompt (" + n + ")"));
-        worst.setTooltip(tip("The worst response of the prompt (Shift+" + n + ")"));
-        prefer.setTooltip(tip("Prefer this response over another one (p, then the other's number)"));
-        for (int i = 0; i < 5; i++) stars[i].setTooltip(tip("Rate " + (i + 1) + " of 5 (r, then " + (i + 1) + "; again clears)"));
         showingRaw = raw;
         body.setDocument(raw ? c.raw() : c.markdown());
         scroll.setVvalue(0);
@@ -276,9 +283,31 @@ final class CandidateCard extends VBox {
     private static Label badge(Badge b) {
         Label l = new Label(b.text());
         l.getStyleClass().addAll("candidate-badge", "badge-" + b.tone().name().toLowerCase(Locale.ROOT), "badge-" + b.source());
-        if (b.tooltip() != null) l.setTooltip(tip(b.tooltip()));
+        if (b.tooltip() != null) lazyTip(l, b::tooltip);
         l.setMinWidth(Region.USE_PREF_SIZE);
         return l;
+    }
+
+    static final String TIP_KEY = CandidateCard.class.getName() + ".tip";
+
+    /**
+     * Gives {@code node} its tooltip when the pointer first enters it (and refreshes its text on every entry). A
+     * Tooltip is a popup window with its own scene and CSS pass: building the dozen a card has on every prompt
+     * was most of the time a switch to the next prompt took.
+     */
+    static void lazyTip(Node node, Supplier<String> text) {
+        node.addEventHandler(MouseEvent.MOUSE_ENTERED, e -> {
+            String t = text.get();
+            if (t == null) return;
+            Tooltip tip = (Tooltip) node.getProperties().get(TIP_KEY);
+            if (tip == null) {
+                tip = tip(t);
+                node.getProperties().put(TIP_KEY, tip);
+                Tooltip.install(node, tip);
+            } else {
+                tip.setText(t);
+            }
+        });
     }
 
     private static Tooltip tip(String text) {

@@ -138,6 +138,11 @@ public final class LfStudioView implements Step.StepView {
     }
 
     @Override
+    public void shown() {
+        vm.activate();
+    }
+
+    @Override
     public void focusSearch() {
         search.requestFocus();
         search.selectAll();

@@ -129,6 +129,7 @@ public final class LfStudioViewModel {
     private int previewGeneration;
     private int loadGeneration;
     private boolean loadingDraft;
+    private boolean active;
 
     public LfStudioViewModel(WorkspaceService workspaces, TaskExecutor executor, Notifier notifier, Debounce debounce) {
         this.workspaces = workspaces;
@@ -512,6 +513,17 @@ public final class LfStudioViewModel {
 
     // ---- the workspace ----------------------------------------------------------------------------------------
 
+    /**
+     * The LF studio is on screen: load the library and its analysis, now and whenever another workspace opens.
+     * Until the expert first visits the studio nothing here reads the workspace: applying the LFs reads every
+     * text (seconds of CPU and a gigabyte of heap at 500K candidates) that the other steps should not pay for.
+     */
+    public void activate() {
+        if (active) return;
+        active = true;
+        workspaceChanged(workspaces.workspace());
+    }
+
     private void workspaceChanged(Workspace ws) {
         LabelingService old = service;
         service = null;
@@ -524,6 +536,7 @@ public final class LfStudioViewModel {
                 return null;
             }).quiet().onFailure(e -> { }));
         }
+        if (!active) return;
         if (ws == null) {
             state.set(ViewState.NO_WORKSPACE);
             return;

@@ -104,6 +104,17 @@ class CompareUiTest extends FxTestSupport {
     }
 
     @Test
+    void buttonsGetTheirTooltipWhenThePointerFirstReachesThem() throws Exception {
+        start(demo());
+        javafx.scene.Node best = fx(() -> lookup("#candidate-2 .card-best").query());
+        assertThat(fx(() -> best.getProperties().get(CandidateCard.TIP_KEY))).isNull(); // none built per prompt
+        moveTo(best);
+        until(() -> best.getProperties().get(CandidateCard.TIP_KEY) != null);
+        assertThat(fx(() -> ((javafx.scene.control.Tooltip) best.getProperties().get(CandidateCard.TIP_KEY)).getText()))
+                .isEqualTo("The best response of the prompt (2)");
+    }
+
+    @Test
     void labelFivePromptsByKeyboardUndoCloseAndResume() throws Exception {
         Path ws = demo();
         start(ws);

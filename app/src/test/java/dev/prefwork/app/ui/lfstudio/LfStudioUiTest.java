@@ -52,8 +52,11 @@ class LfStudioUiTest extends FxTestSupport {
             workbench = new Workbench(paths, Workbench.Options.open(tmp.resolve("ws")));
             workbench.start(stage);
         });
-        until(() -> vm().stateProperty().get() == ViewState.READY);
+        // the studio loads its library when it is first shown, not when the workspace opens
+        until(() -> workbench.workspaces().workspace() != null);
+        assertThat(fx(() -> vm().rows().isEmpty())).isTrue();
         interact(() -> workbench.window().showStep(Workbench.LF_STUDIO));
+        until(() -> vm().stateProperty().get() == ViewState.READY);
         until(() -> lookup("#lf-name").tryQuery().isPresent());
     }
 

@@ -51,6 +51,10 @@ class LfStudioViewModelTest {
         vm = new LfStudioViewModel(workspaces, executor, notifier, LfStudioViewModel.Debounce.immediate());
         assertThat(vm.stateProperty().get()).isEqualTo(ViewState.NO_WORKSPACE);
         workspaces.openExisting(tmp.resolve("ws"));
+        // until the studio is first shown it reads nothing (no LF apply over every text at workspace open)
+        assertThat(vm.rows()).isEmpty();
+        assertThat(vm.stateProperty().get()).isEqualTo(ViewState.NO_WORKSPACE);
+        vm.activate();
     }
 
     @AfterAll

@@ -153,8 +153,12 @@ public final class LfEngine implements AutoCloseable {
      * differs from the current one are stale.
      */
     public String contextKey(LfSpec spec) {
+        return contextKey(spec, config);
+    }
+
+    /** {@link #contextKey(LfSpec)} under {@code cfg}, without an engine (checking stored votes needs no corpus). */
+    public static String contextKey(LfSpec spec, Config cfg) {
         Set<String> parts = new TreeSet<>();
-        Config cfg = config;
         forEach(spec, c -> {
             if (c instanceof Condition.PhraseList p && p.list() != null && cfg.phraseLists().has(p.list())) {
                 parts.add("phrases:" + p.list() + ":" + cfg.phraseLists().fingerprint(p.list()));

@@ -218,8 +218,16 @@ public final class LabelingService implements AutoCloseable {
         return e.preview(draft, LfEngine.PreviewRequest.of(otherMatrix, gold(e.corpus())), progress);
     }
 
-    /** The enabled LFs' votes (current versions) for the label models; applies what is not applied yet. */
+    /**
+     * The enabled LFs' votes (current versions) for the label models; applies what is not applied yet. When this
+     * service has not built its engine and every enabled version's stored votes are fresh, they are read from the
+     * store without reading a single text (a 500K-candidate corpus costs seconds and a gigabyte of heap).
+     */
     public synchronized LfVotes enabledVotes(Progress progress) {
+        if (engine == null) {
+            LfVotes stored = storedVotes(list().stream().filter(LabelingFunction::enabled).toList());
+            if (stored != null) return stored;
+        }
         LfApplyReport report = apply(progress);
         List<byte[]> cols = new ArrayList<>();
         List<LfVotes.Column> meta = new ArrayList<>();
@@ -234,6 +242,22 @@ public final class LabelingService implements AutoCloseable {
 
     /** The votes enabled LFs cast on one candidate, as of the last apply (applies first if needed). */
     public synchronized List<CandidateVote> votesFor(long candidateId, Progress progress) {
+        if (engine == null) {
+            List<LabelingFunction> enabled = list().stream().filter(LabelingFunction::enabled).toList();
+            LfVotes stored = storedVotes(enabled);
+            if (stored != null) {
+                int row = java.util.Arrays.binarySearch(stored.candidateIds(), candidateId);
+                List<CandidateVote> out = new ArrayList<>();
+                if (row < 0) return out;
+                for (int i = 0; i < stored.columns().size(); i++) {
+                    byte v = stored.matrix().column(i)[row];
+                    if (v == 0) continue;
+                    LfVotes.Column c = stored.columns().get(i);
+                    out.add(new CandidateVote(c.lfId(), c.versionId(), c.name(), c.aspect(), v > 0 ? Verdict.GOOD : Verdict.BAD));
+                }
+                return out;
+            }
+        }
         LfEngine e = engine(progress);
         if (appliedVotes.isEmpty()) apply(progress);
         int row = e.corpus().rowOf(candidateId);
@@ -365,6 +389,41 @@ public final class LabelingService implements AutoCloseable {
 
     // ---- internals ----------------------------------------------------------------------------------------------
 
+    /** What {@link #storedVotes} read last, and for which candidates, LF versions and contexts. */
+    private String storedVotesKey;
+    private LfVotes storedVotes;
+
+    /**
+     * The votes of {@code lfs} (current versions, in that order) read back from the store, or null when any of them
+     * has no stored votes that are fresh for the workspace's current candidates and context (then the caller
+     * applies). Cached until the candidates, the versions or their contexts change, so a caller asking once per
+     * candidate (the Compare view's badges) reads the store once.
+     */
+    private LfVotes storedVotes(List<LabelingFunction> lfs) {
+        LfEngine.Config cfg = baseConfig.withPhraseLists(phraseLists());
+        StringBuilder key = new StringBuilder(workspace.bulk().quickSignature());
+        for (LabelingFunction lf : lfs) {
+            if (lf.spec() == null) return null; // unreadable spec: apply reports it
+            key.append('|').append(lf.versionId()).append(':').append(LfEngine.contextKey(lf.spec(), cfg));
+        }
+        if (key.toString().equals(storedVotesKey)) return storedVotes;
+        long[] ids = workspace.bulk().candidateIds();
+        String candidateSet = BulkReader.candidateSetKey(ids);
+        Map<Long, StoredVotes> stored = workspace.lfVotes().loadAll(lfs.stream().map(LabelingFunction::versionId).toList());
+        byte[][] cols = new byte[lfs.size()][];
+        List<LfVotes.Column> meta = new ArrayList<>(lfs.size());
+        for (int i = 0; i < lfs.size(); i++) {
+            LabelingFunction lf = lfs.get(i);
+            StoredVotes sv = stored.get(lf.versionId());
+            if (sv == null || sv.error() != null || !sv.freshFor(candidateSet, LfEngine.contextKey(lf.spec(), cfg))) return null;
+            cols[i] = sv.votes();
+            meta.add(new LfVotes.Column(lf.id(), lf.versionId(), lf.name(), lf.aspect(), lf.vote()));
+        }
+        storedVotes = new LfVotes(ids, new VoteMatrix(ids.length, cols), meta, candidateSet);
+        storedVotesKey = key.toString();
+        return storedVotes;
+    }
+
     /**
      * The engine over the workspace's current candidates; rebuilt when candidates were added or removed. Checked
      * with a cheap query (count and highest id) so a preview per keystroke does not scan the candidate table.
@@ -419,6 +478,11 @@ public final class LabelingService implements AutoCloseable {
         String problem = p.ok() ? null : "the stored spec cannot be read: " + p.errors().get(0);
         return new LabelingFunction(lf.id(), lf.name(), lf.aspect(), lf.enabled(), v.vote(), v.id(), v.version(),
                 p.ok() ? p.value() : null, problem, lf.createdAt(), v.createdAt());
+    }
+
+    /** Whether the texts are in memory (tests check that reading stored votes did not need them). */
+    synchronized boolean engineBuilt() {
+        return engine != null;
     }
 
     @Override

@@ -213,6 +213,50 @@ class LabelingServiceTest {
     }
 
     @Test
+    void aFreshServiceReadsStoredVotesWithoutTheTextsUntilTheyGoStale() throws IOException {
+        service.create(REFUSAL);
+        LabelingFunction steps = service.create(STEPS);
+        LabelingFunction terse = service.create(TERSE);
+        service.setEnabled(terse.id(), false);
+        LfVotes applied = service.enabledVotes(Progress.NONE);
+        long q1a = candidates("q1").get(0).id();
+        List<CandidateVote> votes = service.votesFor(q1a, Progress.NONE);
+        assertThat(votes).extracting(CandidateVote::name).containsExactly("Refusal");
+        reopen();
+
+        // the Compare view's badges and the label models: stored votes, no texts read
+        assertThat(service.votesFor(q1a, Progress.NONE)).isEqualTo(votes);
+        LfVotes stored = service.enabledVotes(Progress.NONE);
+        assertThat(service.engineBuilt()).isFalse();
+        assertThat(stored.candidateIds()).isEqualTo(applied.candidateIds());
+        assertThat(stored.candidateSet()).isEqualTo(applied.candidateSet());
+        assertThat(stored.columns()).isEqualTo(applied.columns());
+        for (int i = 0; i < stored.columns().size(); i++) assertThat(stored.matrix().column(i)).isEqualTo(applied.matrix().column(i));
+
+        // a version without stored votes: applied (texts read)
+        LabelingFunction edited = service.update(steps.id(), new LfSpec("Gives steps", "helpfulness", Verdict.GOOD, null, null,
+                new Keywords(List.of("portal"), null, null, null)));
+        assertThat(service.enabledVotes(Progress.NONE).columns()).extracting(LfVotes.Column::versionId).contains(edited.versionId());
+        assertThat(service.engineBuilt()).isTrue();
+
+        // new candidates make every stored column stale: a fresh service applies rather than answer from the store
+        new Importer(ws).importFile(write("more.jsonl", MORE), Importer.Options.DETECT, Progress.NONE);
+        reopen();
+        assertThat(service.enabledVotes(Progress.NONE).candidateIds()).hasSize(8);
+        assertThat(service.engineBuilt()).isTrue();
+        long q3b = candidates("q3").get(1).id();
+        List<CandidateVote> q3bVotes = service.votesFor(q3b, Progress.NONE);
+        assertThat(q3bVotes).extracting(CandidateVote::name).contains("Refusal");
+        reopen();
+        assertThat(service.votesFor(q3b, Progress.NONE)).isEqualTo(q3bVotes);
+        assertThat(service.engineBuilt()).isFalse();
+
+        // an edited phrase list changes the refusal column's context: the stored column is stale, so it is recomputed
+        service.setPhraseList("refusal", List.of("nothing in the data says this"));
+        assertThat(service.votesFor(q3b, Progress.NONE)).extracting(CandidateVote::name).doesNotContain("Refusal");
+    }
+
+    @Test
     void libraryExportImportsIntoAnotherWorkspaceAndClashesBecomeVersions() throws IOException {
         service.create(REFUSAL);
         LabelingFunction terse = service.create(TERSE);
