@@ -9,7 +9,8 @@
 #  4. opens a colleague bundle the way a file manager's double-click does (gio open): the workbench offers to
 #     import it; screenshot;
 #  5. runs the installed CLI: `prefwork stats` on the demo workspace (exit 0), on a missing folder (exit 2),
-#     `prefwork embed` (ONNX Runtime and the tokenizers' natives from the package, offline, under strace);
+#     `prefwork embed` on a small workspace (ONNX Runtime and the tokenizers' natives and the bundled model from
+#     the package, offline, under strace);
 #  6. removes the package and checks that nothing is left of it.
 # Usage: installers/linux/test-deb.sh [prefwork_*.deb]
 # Needs: root; xvfb x11-utils imagemagick strace util-linux libglib2.0-bin xdg-utils (and, to build, the JDK 17
@@ -168,8 +169,14 @@ rc=$?
 set -e
 [ "$rc" = 2 ] || fail "prefwork stats on a missing folder exited $rc, not 2: $(cat "$out/stats-missing.log")"
 step "prefwork stats: exit 0 on the demo, exit 2 on a missing folder ($(cat "$out/stats-missing.log"))"
+# a two-prompt workspace keeps this quick: what is checked is that the packaged natives and model load offline
+printf '%s\n' '{"id":"s-1","prompt":"How do I reset my password?","candidates":[{"text":"Use the self-service portal.","model":"a"},{"text":"Ask IT.","model":"b"}]}' \
+  '{"id":"s-2","prompt":"Can I expense a taxi?","candidates":[{"text":"Yes, with a receipt.","model":"a"},{"text":"No.","model":"b"}]}' \
+  | as_user tee "$home/small.jsonl" >/dev/null
+as_user prefwork init "$home/small" >/dev/null && as_user prefwork import "$home/small" "$home/small.jsonl" >/dev/null \
+  || fail "prefwork init/import of a two-prompt workspace failed"
 offline "$out/embed.strace" runuser -u "$user" -- env -i HOME="$home" USER="$user" PATH=/usr/bin:/bin LANG=C.UTF-8 \
-  /usr/bin/prefwork embed "$data/workspaces/demo" >"$out/embed.log" 2>&1 || { cat "$out/embed.log"; fail "prefwork embed failed"; }
+  /usr/bin/prefwork embed "$home/small" >"$out/embed.log" 2>&1 || { cat "$out/embed.log"; fail "prefwork embed failed"; }
 grep -E '^Embedded [0-9]+ of [0-9]+' "$out/embed.log" || { cat "$out/embed.log"; fail "prefwork embed embedded nothing"; }
 no_inet_connects "$out/embed.strace" "prefwork embed"
 [ -n "$(ls -A "$data/djl-cache" 2>/dev/null)" ] || fail "DJL's cache is not in the user's data folder"
