@@ -21,6 +21,7 @@ import dev.prefwork.app.ui.workspace.ImportViewModel;
 import dev.prefwork.app.ui.workspace.SettingsStore;
 import dev.prefwork.app.ui.workspace.WorkspaceService;
 import javafx.geometry.Rectangle2D;
+import javafx.scene.control.Alert;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
 import javafx.stage.Screen;
@@ -241,4 +242,21 @@ public final class Workbench {
     }
 
     public MainWindow window() { return window; }
+
+    /**
+     * Offers to import the colleague bundle {@code zip} into the open workspace. A double-clicked
+     * {@code .prefwork.zip} arrives here (see {@link dev.prefwork.app.StartArguments}), after the workspace opened.
+     */
+    public void importBundle(Path zip) {
+        // replaced at merge by the curation step's bundle import
+        Alert confirm = new Alert(Alert.AlertType.CONFIRMATION);
+        if (stage != null && stage.isShowing()) confirm.initOwner(stage);
+        confirm.setTitle("Import bundle");
+        confirm.setHeaderText("Import the colleague bundle " + zip.getFileName() + "?");
+        var ws = workspaces.workspace();
+        confirm.setContentText(ws == null ? "No workspace is open." : "Into the workspace " + WorkspaceService.displayName(ws.dir()) + ".");
+        confirm.getDialogPane().setId("import-bundle-dialog");
+        confirm.getDialogPane().getStylesheets().add(MainWindow.STYLESHEET);
+        confirm.show();
+    }
 }
