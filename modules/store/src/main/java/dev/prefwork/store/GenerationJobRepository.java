@@ -69,6 +69,29 @@ public final class GenerationJobRepository {
         this.jdbc = jdbc;
     }
 
+    /**
+     * Ids of the prompts a job would cover, in workspace order: those of {@code datasetId} and/or {@code category}
+     * when given ("" = no category), only those without any candidate when {@code withoutCandidates}.
+     */
+    public long[] selectPromptIds(Long datasetId, String category, boolean withoutCandidates) {
+        List<String> where = new java.util.ArrayList<>();
+        List<Object> params = new java.util.ArrayList<>();
+        if (datasetId != null) {
+            where.add("p.dataset_id = ?");
+            params.add(datasetId);
+        }
+        if (category != null) {
+            if (category.isEmpty()) where.add("p.category IS NULL");
+            else {
+                where.add("p.category = ?");
+                params.add(category);
+            }
+        }
+        if (withoutCandidates) where.add("NOT EXISTS (SELECT 1 FROM candidate c WHERE c.prompt_id = p.id)");
+        String sql = "SELECT p.id FROM prompt p" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + " ORDER BY p.id";
+        return jdbc.list(sql, rs -> rs.getLong(1), params.toArray()).stream().mapToLong(Long::longValue).toArray();
+    }
+
     /** Creates a job (status STOPPED until a runner starts it) and its pending prompt rows, in one transaction. */
     public long create(JobToCreate job) {
         return jdbc.inTransaction(c -> {
