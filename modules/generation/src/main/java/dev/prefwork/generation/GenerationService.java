@@ -284,30 +284,44 @@ public final class GenerationService {
             t.setDaemon(true);
             return t;
         });
+        // Interrupting this thread (a UI task being cancelled) stops the job like a cancel, but the workers are always
+        // waited for, and the job's state written, with the interrupt flag clear: H2's file channel must not see it.
+        boolean interrupted = false;
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int w = 0; w < workers; w++) futures.add(pool.submit(worker));
             for (Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    RuntimeException cause = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-                    fatal.compareAndSet(null, cause);
-                    stop.set(true);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    stop.set(true);
-                    fatal.compareAndSet(null, new Progress.Cancelled());
+                while (true) {
+                    try {
+                        f.get();
+                        break;
+                    } catch (ExecutionException e) {
+                        RuntimeException cause = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                        fatal.compareAndSet(null, cause);
+                        stop.set(true);
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                        stop.set(true);
+                    }
                 }
             }
         } finally {
-            pool.shutdownNow();
+            pool.shutdown();
         }
+        try {
+            return finish(job, stats.get(), fatal.get(), progress.isCancelled() || interrupted);
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
 
-        JobStats s = stats.get();
+    /** Writes how the run ended and reports it (or throws what stopped it). */
+    private JobReport finish(StoredJob job, JobStats s, RuntimeException fatal, boolean cancelled) {
+        long jobId = job.id();
         int remaining = jobs.remainingPromptIds(jobId).length;
-        RuntimeException error = fatal.get();
-        if (error == null && progress.isCancelled() && remaining > 0) error = new Progress.Cancelled();
+        RuntimeException error = fatal;
+        if (error == null && cancelled && remaining > 0) error = new Progress.Cancelled();
         if (error instanceof Progress.Cancelled c) {
             jobs.setStatus(jobId, GenerationJobRepository.STOPPED, null);
             log.info("generation job {} stopped: {}", jobId, s.line());
