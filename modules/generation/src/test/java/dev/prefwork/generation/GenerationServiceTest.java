@@ -167,6 +167,19 @@ class GenerationServiceTest {
     }
 
     @Test
+    void manyPromptsCommittedAtOnceNeitherDeadlockNorDouble() throws Exception {
+        try (Workspace big = TestWorkspaces.create(dir.resolve("big"), 0, 120)) {
+            OpenAiConfig eight = config().withConcurrency(8);
+            GenerationService.JobReport r = new GenerationService(big).generate(
+                    new GenerationRequest(null, PromptSelection.missingCandidates(), GenerationParams.defaults(), eight),
+                    backend(eight), null, Progress.NONE);
+            assertThat(r.status()).as(String.valueOf(r.error())).isEqualTo(GenerationJobRepository.COMPLETE);
+            assertThat(big.candidates().count()).isEqualTo(600);
+            assertThat(big.jdbc().count("SELECT COUNT(*) FROM (SELECT prompt_id FROM candidate GROUP BY prompt_id HAVING COUNT(*) <> 5)")).isZero();
+        }
+    }
+
+    @Test
     void aServerThatGoesDownMidJobStopsItAndTheJobResumesWithoutDuplicates() {
         AtomicInteger written = new AtomicInteger();
         GenerationService.Listener downAfterThree = o -> {

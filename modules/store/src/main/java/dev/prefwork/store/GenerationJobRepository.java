@@ -2,6 +2,7 @@ package dev.prefwork.store;
 
 import dev.prefwork.core.Candidate;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,8 +16,8 @@ import java.util.Optional;
  * Candidate-generation jobs (V10): what to ask which model, and how far each job got, prompt by prompt. The JSON
  * columns are opaque here (modules/generation owns their meaning).
  *
- * <p>{@link #commitPrompt} is the one write that matters: a prompt's candidates, its DONE mark and the job's
- * time stamp in one transaction, after checking under a row lock that the prompt is still pending. A job that
+ * <p>{@link #commitPrompt} is the one write that matters: a prompt's candidates and its DONE mark in one
+ * transaction, after checking under a lock on the prompt's row that it is still pending. A job that
  * is stopped or killed at any moment therefore resumes at its first prompt not DONE, and no prompt is written
  * twice, whichever thread or process gets there first.
  */
@@ -139,7 +140,7 @@ public final class GenerationJobRepository {
             + "COALESCE(SUM(CASE WHEN p.status = 'SKIPPED' THEN 1 ELSE 0 END), 0), "
             + "COALESCE(SUM(CASE WHEN p.status = 'FAILED' THEN 1 ELSE 0 END), 0), "
             + "COALESCE(SUM(p.candidates), 0), COALESCE(SUM(p.completion_tokens), 0), COALESCE(SUM(p.elapsed_ms), 0), "
-            + "j.error, j.created_at, j.updated_at, j.finished_at";
+            + "j.error, j.created_at, GREATEST(j.updated_at, COALESCE(MAX(p.finished_at), j.updated_at)), j.finished_at";
     private static final String JOB_FROM = " FROM generation_job j LEFT JOIN generation_job_prompt p ON p.job_id = j.id";
     private static final String JOB_GROUP = " GROUP BY j.id, j.label, j.backend, j.model, j.backend_config, j.parameters, "
             + "j.selection, j.only_missing, j.status, j.prompts_total, j.error, j.created_at, j.updated_at, j.finished_at";
@@ -184,41 +185,58 @@ public final class GenerationJobRepository {
      */
     public CommitOutcome commitPrompt(long jobId, long promptId, List<CandidateToWrite> candidates, Long completionTokens,
                                       long elapsedMs) {
-        return jdbc.inTransaction(c -> {
-            List<Object[]> rows = Jdbc.list(c, "SELECT jp.status, j.only_missing, j.model FROM generation_job_prompt jp "
-                            + "JOIN generation_job j ON j.id = jp.job_id WHERE jp.job_id = ? AND jp.prompt_id = ? FOR UPDATE",
-                    rs -> new Object[]{rs.getString(1), rs.getBoolean(2), rs.getString(3)}, jobId, promptId);
-            if (rows.isEmpty()) throw new StoreException("prompt " + promptId + " is not part of generation job " + jobId, null);
-            String status = (String) rows.get(0)[0];
-            if (status.equals("DONE") || status.equals("SKIPPED")) return CommitOutcome.ALREADY_DONE;
-            OffsetDateTime now = OffsetDateTime.now();
-            int next = Jdbc.list(c, "SELECT COALESCE(MAX(position), -1) + 1 FROM candidate WHERE prompt_id = ?",
-                    rs -> rs.getInt(1), promptId).get(0);
-            if ((Boolean) rows.get(0)[1] && next > 0) {
-                Jdbc.update(c, "UPDATE generation_job_prompt SET status = 'SKIPPED', finished_at = ? WHERE job_id = ? AND prompt_id = ?",
-                        now, jobId, promptId);
-                return CommitOutcome.SKIPPED;
+        // The job's own columns never change while it runs: read them without a lock. Locking (or updating) the job
+        // row in every prompt's transaction made it a row that all workers queue for, and H2 found deadlocks there.
+        List<Object[]> jobRow = jdbc.list("SELECT only_missing, model FROM generation_job WHERE id = ?",
+                rs -> new Object[]{rs.getBoolean(1), rs.getString(2)}, jobId);
+        if (jobRow.isEmpty()) throw new StoreException("no generation job " + jobId, null);
+        boolean onlyMissing = (Boolean) jobRow.get(0)[0];
+        String model = (String) jobRow.get(0)[1];
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return jdbc.inTransaction(c -> commit(c, jobId, promptId, onlyMissing, model, candidates, completionTokens, elapsedMs));
+            } catch (StoreException e) {
+                // a deadlock or lock timeout rolled the transaction back: nothing of it was written, so try it again
+                if (attempt >= 3 || !(e.getCause() instanceof SQLException sql) || !isLockConflict(sql)) throw e;
             }
-            String model = (String) rows.get(0)[2];
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO candidate (prompt_id, position, text, model, metadata, "
-                    + "generation_job_id) VALUES (?, ?, ?, ?, ?, ?)")) {
-                for (CandidateToWrite w : candidates) {
-                    ps.setLong(1, promptId);
-                    ps.setInt(2, next++);
-                    ps.setString(3, w.text());
-                    ps.setString(4, model);
-                    ps.setString(5, w.metadataJson());
-                    ps.setLong(6, jobId);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
+        }
+    }
+
+    private static boolean isLockConflict(SQLException e) {
+        return "40001".equals(e.getSQLState()) || e.getErrorCode() == 50200 || e.getErrorCode() == 40001;
+    }
+
+    private static CommitOutcome commit(Connection c, long jobId, long promptId, boolean onlyMissing, String model,
+                                        List<CandidateToWrite> candidates, Long completionTokens, long elapsedMs) throws SQLException {
+        List<String> status = Jdbc.list(c, "SELECT status FROM generation_job_prompt WHERE job_id = ? AND prompt_id = ? FOR UPDATE",
+                rs -> rs.getString(1), jobId, promptId);
+        if (status.isEmpty()) throw new StoreException("prompt " + promptId + " is not part of generation job " + jobId, null);
+        if (status.get(0).equals("DONE") || status.get(0).equals("SKIPPED")) return CommitOutcome.ALREADY_DONE;
+        OffsetDateTime now = OffsetDateTime.now();
+        int next = Jdbc.list(c, "SELECT COALESCE(MAX(position), -1) + 1 FROM candidate WHERE prompt_id = ?",
+                rs -> rs.getInt(1), promptId).get(0);
+        if (onlyMissing && next > 0) {
+            Jdbc.update(c, "UPDATE generation_job_prompt SET status = 'SKIPPED', finished_at = ? WHERE job_id = ? AND prompt_id = ?",
+                    now, jobId, promptId);
+            return CommitOutcome.SKIPPED;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO candidate (prompt_id, position, text, model, metadata, "
+                + "generation_job_id) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (CandidateToWrite w : candidates) {
+                ps.setLong(1, promptId);
+                ps.setInt(2, next++);
+                ps.setString(3, w.text());
+                ps.setString(4, model);
+                ps.setString(5, w.metadataJson());
+                ps.setLong(6, jobId);
+                ps.addBatch();
             }
-            Jdbc.update(c, "UPDATE generation_job_prompt SET status = 'DONE', candidates = ?, completion_tokens = ?, elapsed_ms = ?, "
-                    + "attempts = attempts + 1, error = NULL, finished_at = ? WHERE job_id = ? AND prompt_id = ?",
-                    candidates.size(), completionTokens, elapsedMs, now, jobId, promptId);
-            Jdbc.update(c, "UPDATE generation_job SET updated_at = ? WHERE id = ?", now, jobId);
-            return CommitOutcome.WRITTEN;
-        });
+            ps.executeBatch();
+        }
+        Jdbc.update(c, "UPDATE generation_job_prompt SET status = 'DONE', candidates = ?, completion_tokens = ?, elapsed_ms = ?, "
+                + "attempts = attempts + 1, error = NULL, finished_at = ? WHERE job_id = ? AND prompt_id = ?",
+                candidates.size(), completionTokens, elapsedMs, now, jobId, promptId);
+        return CommitOutcome.WRITTEN;
     }
 
     /** Marks a pending prompt FAILED with the error (resume tries it again). */

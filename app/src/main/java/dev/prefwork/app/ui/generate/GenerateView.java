@@ -61,7 +61,7 @@ import java.util.function.Function;
  */
 public final class GenerateView implements Step.StepView {
 
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("MMM d, HH:mm", Locale.ENGLISH).withZone(ZoneId.systemDefault());
 
     private final GenerateViewModel vm;
     private final BorderPane root = new BorderPane();
@@ -166,7 +166,9 @@ public final class GenerateView implements Step.StepView {
         Button test = new Button("Test connection");
         test.setId("gen-test");
         test.setGraphic(Icons.of(Icons.LINK, "icon-sm"));
-        test.disableProperty().bind(vm.testingProperty().or(vm.runningProperty()));
+        // not disabled while a test runs (a second click is ignored): a disabled button would pass the focus on and
+        // scroll the settings away from the reply
+        test.disableProperty().bind(vm.runningProperty());
         test.setOnAction(e -> vm.testConnection());
         ProgressBar testing = new ProgressBar();
         testing.setPrefWidth(Em.px(6));
@@ -179,10 +181,13 @@ public final class GenerateView implements Step.StepView {
         testStatus.setWrapText(true);
         testStatus.textProperty().bind(vm.testStatusProperty());
         testStatus.getStyleClass().add(Styles.TEXT_SMALL);
-        vm.testFailedProperty().addListener((o, a, failed) -> {
+        Runnable testStyle = () -> {
             testStatus.getStyleClass().removeAll(Styles.DANGER, Styles.SUCCESS);
-            testStatus.getStyleClass().add(failed ? Styles.DANGER : Styles.SUCCESS);
-        });
+            testStatus.getStyleClass().add(vm.testFailedProperty().get() ? Styles.DANGER : Styles.SUCCESS);
+        };
+        vm.testFailedProperty().addListener((o, a, b) -> testStyle.run());
+        vm.testStatusProperty().addListener((o, a, b) -> testStyle.run());
+        testStyle.run();
         testStatus.visibleProperty().bind(vm.testStatusProperty().isNotEmpty());
         testStatus.managedProperty().bind(testStatus.visibleProperty());
         TextArea reply = new TextArea();
@@ -252,7 +257,9 @@ public final class GenerateView implements Step.StepView {
         dir.setId("gen-model-dir");
         dir.textProperty().bindBidirectional(vm.modelDirProperty());
         dir.setPromptText("folder with model.onnx");
-        Button browse = new Button("Browse…");
+        Button browse = new Button(null, Icons.of(Icons.FOLDER));
+        browse.setTooltip(new Tooltip("Choose the model folder…"));
+        browse.setMinWidth(Region.USE_PREF_SIZE);
         browse.setOnAction(e -> {
             DirectoryChooser chooser = new DirectoryChooser();
             chooser.setTitle("Choose an ONNX model folder (model.onnx, tokenizer.json)");
@@ -364,11 +371,12 @@ public final class GenerateView implements Step.StepView {
         start.setGraphic(Icons.of(Icons.SPARK, "icon-sm"));
         start.getStyleClass().addAll(Styles.ACCENT, Styles.LARGE);
         start.textProperty().bind(Bindings.createStringBinding(() -> {
+            if (vm.runningProperty().get()) return "Generating…";
             int c = vm.selectedCountProperty().get();
             int n = vm.nProperty().get();
             if (c <= 0) return "Generate";
             return String.format(Locale.ROOT, "Generate %s for %s", Fmt.count((long) c * n, "candidate"), Fmt.count(c, "prompt"));
-        }, vm.selectedCountProperty(), vm.nProperty()));
+        }, vm.selectedCountProperty(), vm.nProperty(), vm.runningProperty()));
         BooleanBinding noPrompts = vm.selectedCountProperty().lessThanOrEqualTo(0);
         start.disableProperty().bind(vm.runningProperty().or(noPrompts));
         start.setOnAction(e -> vm.start());
@@ -396,10 +404,13 @@ public final class GenerateView implements Step.StepView {
         message.setId("gen-message");
         message.setWrapText(true);
         message.textProperty().bind(vm.jobMessageProperty());
-        vm.jobMessageIsErrorProperty().addListener((o, a, err) -> {
+        Runnable messageStyle = () -> {
             message.getStyleClass().removeAll(Styles.DANGER, Styles.SUCCESS);
-            message.getStyleClass().add(err ? Styles.DANGER : Styles.SUCCESS);
-        });
+            message.getStyleClass().add(vm.jobMessageIsErrorProperty().get() ? Styles.DANGER : Styles.SUCCESS);
+        };
+        vm.jobMessageIsErrorProperty().addListener((o, a, b) -> messageStyle.run());
+        vm.jobMessageProperty().addListener((o, a, b) -> messageStyle.run());
+        messageStyle.run();
         message.visibleProperty().bind(vm.jobMessageProperty().isNotEmpty());
         message.managedProperty().bind(message.visibleProperty());
 
@@ -407,6 +418,10 @@ public final class GenerateView implements Step.StepView {
         recent.setId("gen-recent");
         recent.setPlaceholder(muted("The prompts a job writes appear here as their candidates arrive."));
         recent.setCellFactory(l -> new ListCell<>() {
+            {
+                setPrefWidth(0); // as wide as the list, the preview cut with an ellipsis: no horizontal scrolling
+            }
+
             @Override
             protected void updateItem(RecentPrompt r, boolean empty) {
                 super.updateItem(r, empty);
@@ -465,14 +480,13 @@ public final class GenerateView implements Step.StepView {
         TableView<JobRow> table = new TableView<>(vm.jobs());
         table.setId("gen-jobs");
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.getColumns().add(column("Job", j -> "#" + j.id(), 5));
-        table.getColumns().add(column("State", JobRow::state, 7.5));
-        table.getColumns().add(column("Model", JobRow::model, 13));
-        table.getColumns().add(column("Backend", j -> j.backend().equals("onnx") ? "ONNX" : "server", 6));
-        table.getColumns().add(column("Prompts", JobRow::progressText, 7.5));
-        table.getColumns().add(column("Candidates", j -> Fmt.count(j.candidates()), 7));
-        table.getColumns().add(column("Started", j -> WHEN.format(j.created()), 9));
-        table.getColumns().add(column("Note", j -> j.error() != null ? j.error() : j.label() == null ? "" : j.label(), 14));
+        table.getColumns().add(column("Job", j -> "#" + j.id(), 3));
+        table.getColumns().add(column("State", JobRow::state, 6));
+        table.getColumns().add(column("Model", j -> j.model() + (j.backend().equals("onnx") ? " (ONNX)" : ""), 10.5));
+        table.getColumns().add(column("Prompts", JobRow::progressText, 5.5));
+        table.getColumns().add(column("Candidates", j -> Fmt.count(j.candidates()), 7.2));
+        table.getColumns().add(column("Started", j -> WHEN.format(j.created()), 7.2));
+        table.getColumns().add(column("Note", j -> j.error() != null ? j.error() : j.label() == null ? "" : j.label(), 6));
         table.setPlaceholder(muted("No generation jobs yet."));
         table.setFixedCellSize(Em.px(2.1));
         table.setPrefHeight(Em.px(11));

@@ -155,6 +155,8 @@ public final class GenerateViewModel {
     private GenerationService service;
     private int countGeneration;
     private boolean loadingSettings;
+    private volatile long lastJobsRefresh = System.nanoTime();
+    private static final long JOBS_REFRESH_NANOS = 3_000_000_000L;
 
     /**
      * @param ui      runs updates on the UI thread ({@code Platform::runLater} in the workbench; {@code Runnable::run} in tests)
@@ -176,6 +178,7 @@ public final class GenerateViewModel {
             supportsN.set(p.supportsN());
             concurrency.set(p.concurrency());
         });
+        kind.addListener((o, a, b) -> showTest(true, "", "")); // a test of the other backend says nothing about this one
         scope.addListener((o, a, b) -> recount());
         dataset.addListener((o, a, b) -> recount());
         category.addListener((o, a, b) -> recount());
@@ -437,10 +440,13 @@ public final class GenerateViewModel {
     /** Forwards progress to the task list and, throttled, with an ETA, to this screen. */
     private Progress viewProgress(Progress task) {
         ProgressTracker tracker = new ProgressTracker(System::nanoTime, java.time.Duration.ofMillis(150));
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
         return new Progress() {
             @Override
             public void update(long done, long total, String message) {
                 task.update(done, total, message);
+                // the first update comes once the job is running: show it in the job list
+                if (first.getAndSet(false)) ui.execute(GenerateViewModel.this::refresh);
                 ProgressTracker.Snapshot s;
                 synchronized (tracker) {
                     s = tracker.update(done, total, message);
@@ -462,9 +468,13 @@ public final class GenerateViewModel {
     private void promptFinished(GenerationService.PromptOutcome o) {
         RecentPrompt r = new RecentPrompt(o.sourceId(), o.status(), o.texts().size(), o.texts().isEmpty()
                 ? (o.error() == null ? "" : o.error()) : o.texts().get(0), o.elapsedMs());
+        long now = System.nanoTime();
+        boolean refreshJobs = now - lastJobsRefresh > JOBS_REFRESH_NANOS;
+        if (refreshJobs) lastJobsRefresh = now;
         ui.execute(() -> {
             recent.add(0, r);
             if (recent.size() > RECENT_SIZE) recent.remove(RECENT_SIZE, recent.size());
+            if (refreshJobs) refresh(); // the running job's counts in the job list, every few seconds
         });
     }
 
