@@ -10,7 +10,8 @@ modules/inference/src/test/resources/tiny-lm/:
   expected.json  what torch computes here (no ONNX Runtime involved): the prompts' token ids, greedy
                continuations and the last-position logits of every step, computed without a cache
 
-Both folders hold the same tokenizer.json and generation_config.json, so each is a complete model folder.
+Both folders hold the same tokenizer.json, generation_config.json and config.json (64 positions), so each is a
+complete model folder.
 
 Regenerate (Debian: apt-get install python3-torch python3-onnx; /usr/bin/python3, not a pyenv python):
   /usr/bin/python3 modules/inference/src/test/python/make_tiny_lm.py
@@ -141,7 +142,7 @@ class NoPast(nn.Module):
         return self.gpt(input_ids, attention_mask, position_ids)[0]
 
 
-def export(gpt, folder, with_past, vocab, heads, layers, generation_config):
+def export(gpt, folder, with_past, vocab, heads, layers, generation_config, positions):
     os.makedirs(folder, exist_ok=True)
     head_dim = gpt.wte.embedding_dim // heads
     ids = torch.tensor([[BOS, vocab.get("what", UNK), vocab.get("is", UNK)]] * 2)
@@ -169,6 +170,11 @@ def export(gpt, folder, with_past, vocab, heads, layers, generation_config):
         json.dump(tokenizer_json(vocab), f, indent=1)
     with open(os.path.join(folder, "generation_config.json"), "w") as f:
         json.dump(generation_config, f, indent=1)
+    # what optimum writes beside the model (the fields a runtime reads: sizes, special tokens, the position limit)
+    with open(os.path.join(folder, "config.json"), "w") as f:
+        json.dump({"model_type": "tiny-gpt", "vocab_size": len(vocab), "hidden_size": gpt.wte.embedding_dim,
+                   "num_attention_heads": heads, "num_hidden_layers": layers, "max_position_embeddings": positions,
+                   "bos_token_id": BOS, "eos_token_id": EOS, "pad_token_id": PAD, "use_cache": with_past}, f, indent=1)
 
 
 @torch.no_grad()
@@ -201,7 +207,7 @@ def main():
             vocab[f"w{i}"] = len(vocab)
         gpt = TinyGpt(len(vocab), d=256, heads=4, layers=4, positions=1024).eval()
         export(gpt, args.bench, True, vocab, 4, 4, {"bos_token_id": BOS, "eos_token_id": EOS, "pad_token_id": PAD,
-                                                    "max_new_tokens": 256})
+                                                    "max_new_tokens": 256}, 1024)
         print("benchmark model written to", args.bench)
         return
     gpt = TinyGpt(len(VOCAB), d=32, heads=2, layers=2, positions=64).eval()
@@ -213,8 +219,8 @@ def main():
         gpt.head.bias[EOS] += EOS_BIAS
     config = {"bos_token_id": BOS, "eos_token_id": EOS, "pad_token_id": PAD, "max_new_tokens": 12,
               "do_sample": True, "temperature": 0.9, "top_p": 0.95}
-    export(gpt, os.path.join(OUT, "with-past"), True, VOCAB, 2, 2, config)
-    export(gpt, os.path.join(OUT, "no-past"), False, VOCAB, 2, 2, config)
+    export(gpt, os.path.join(OUT, "with-past"), True, VOCAB, 2, 2, config, 64)
+    export(gpt, os.path.join(OUT, "no-past"), False, VOCAB, 2, 2, config, 64)
     prompts = ["What is the answer?", "How do I sort a list in python?", "Tell me a story about the code.",
                "yes", "Write a function that returns no"]
     cases = []

@@ -12,7 +12,9 @@ public class GenerationException extends RuntimeException {
         /** no usable answer after every retry (HTTP 429/5xx, timeouts, dropped connections, malformed replies) */
         UNAVAILABLE,
         /** the in-process model could not be loaded or failed */
-        MODEL
+        MODEL,
+        /** this prompt cannot be generated for (longer than the model's context): other prompts can */
+        PROMPT
     }
 
     private final Kind kind;
@@ -30,8 +32,11 @@ public class GenerationException extends RuntimeException {
         return kind;
     }
 
-    /** True when every later prompt would fail the same way: the job stops at once rather than trying them. */
+    /**
+     * True when every later prompt would likely fail the same way: the job stops rather than trying them (a refused
+     * request only while no prompt of the job has succeeded: after that, it is this prompt the server refuses).
+     */
     public boolean stopsTheJob() {
-        return kind != Kind.UNAVAILABLE;
+        return kind == Kind.REFUSED || kind == Kind.MODEL;
     }
 }

@@ -40,9 +40,10 @@ import java.util.function.BooleanSupplier;
  * moment leaves every prompt either fully written or untouched, and {@link #run} on the same job carries on with
  * the prompts not DONE. Prompts in flight when a job stops are simply asked again.
  *
- * <p><b>Failures.</b> A refused request (HTTP 4xx) or a model that fails stops the job at once: the settings are
- * wrong and every prompt would fail alike. A prompt that got no usable answer after the client's retries is marked
- * FAILED and the job goes on; {@value #MAX_FAILURES_IN_A_ROW} such prompts in a row stop it (the server is down).
+ * <p><b>Failures.</b> A refused request (HTTP 4xx) before any prompt of the job succeeded, or a model that fails,
+ * stops the job at once: the settings are wrong and every prompt would fail alike. A prompt that got no usable answer
+ * after the client's retries, one the server refuses after others succeeded, or one too long for the model is marked
+ * FAILED and the job goes on; {@value #MAX_FAILURES_IN_A_ROW} such prompts in a row (too-long ones aside) stop it.
  * Either way the job can be resumed; FAILED prompts are tried again.
  *
  * <p>For a before/after comparison: {@code generate(new GenerationRequest("before/after", PromptSelection.prompts(P),
@@ -235,7 +236,8 @@ public final class GenerationService {
                 } catch (Progress.Cancelled c) {
                     return; // not committed: asked again on resume
                 } catch (GenerationException e) {
-                    if (e.stopsTheJob()) {
+                    boolean anyDone = done.get() > 0;
+                    if (e.stopsTheJob() && !(e.kind() == GenerationException.Kind.REFUSED && anyDone)) {
                         fatal.compareAndSet(null, e);
                         stop.set(true);
                         return;
@@ -244,7 +246,8 @@ public final class GenerationService {
                     failed.incrementAndGet();
                     listener.promptFinished(new PromptOutcome(promptId, prompt.sourceId(), "FAILED", List.of(), null,
                             elapsedMs(t0), e.getMessage(), stats.get()));
-                    if (failuresInARow.incrementAndGet() >= MAX_FAILURES_IN_A_ROW) {
+                    // a prompt too long for the model says nothing about the next one; anything else in a row means trouble
+                    if (e.kind() != GenerationException.Kind.PROMPT && failuresInARow.incrementAndGet() >= MAX_FAILURES_IN_A_ROW) {
                         fatal.compareAndSet(null, new GenerationException(GenerationException.Kind.UNAVAILABLE, MAX_FAILURES_IN_A_ROW
                                 + " prompts in a row got no usable answer, so the job stopped; resume it once the server works. Last: "
                                 + e.getMessage(), e));

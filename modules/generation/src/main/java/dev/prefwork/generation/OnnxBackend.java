@@ -7,6 +7,7 @@ import dev.prefwork.inference.DeviceStatus;
 import dev.prefwork.inference.InferenceSettings;
 import dev.prefwork.inference.ModelLoadException;
 import dev.prefwork.inference.OnnxCausalLm;
+import dev.prefwork.inference.PromptTooLongException;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -79,6 +80,8 @@ public final class OnnxBackend implements GenerationBackend {
         List<CausalLmOutput> outputs;
         try {
             outputs = lm.generate(prompt, options, params.n(), cancelled);
+        } catch (PromptTooLongException e) {
+            throw new GenerationException(GenerationException.Kind.PROMPT, e.getMessage(), e);
         } catch (ModelLoadException e) {
             throw new GenerationException(GenerationException.Kind.MODEL, e.getMessage(), e);
         }

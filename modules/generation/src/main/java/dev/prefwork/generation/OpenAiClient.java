@@ -251,7 +251,16 @@ final class OpenAiClient {
                 json.path("model").isTextual() ? json.get("model").asText() : null);
     }
 
+    /** What servers say when a prompt is longer than the model's context (vLLM, llama.cpp, Ollama, OpenAI). */
+    private static final java.util.regex.Pattern TOO_LONG = java.util.regex.Pattern.compile(
+            "(?i)context length|context window|maximum context|too long|exceeds? the (model|context)|prompt is too large");
+
     private GenerationException refused(int status, String body) {
+        String error = errorText(body);
+        if ((status == 400 || status == 413 || status == 422) && TOO_LONG.matcher(error).find()) {
+            return new GenerationException(GenerationException.Kind.PROMPT, redact("The server at " + config.baseUrl()
+                    + " cannot take this prompt (HTTP " + status + reason(status) + error + ")."));
+        }
         String hint = switch (status) {
             case 401, 403 -> " Check the API key.";
             case 404 -> " Check the base URL, the endpoint (chat or completions) and the model name.";
@@ -259,7 +268,7 @@ final class OpenAiClient {
             default -> "";
         };
         return new GenerationException(GenerationException.Kind.REFUSED, redact("The server at " + config.baseUrl()
-                + " refused the request (HTTP " + status + reason(status) + errorText(body) + ")." + hint));
+                + " refused the request (HTTP " + status + reason(status) + error + ")." + hint));
     }
 
     /** ": <the server's error message>" from OpenAI's {"error":{"message"}}, FastAPI's {"detail"}, or the text. */

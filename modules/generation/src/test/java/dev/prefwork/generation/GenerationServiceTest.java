@@ -280,6 +280,20 @@ class GenerationServiceTest {
     }
 
     @Test
+    void aPromptTooLongOrRefusedAfterOthersSucceededFailsAloneAndTheJobGoesOn() {
+        server.when(r -> r.prompt().contains("number 2?"), Fault.status(400, "prompt is too long for the context window"));
+        server.when(r -> r.prompt().contains("number 3?"), Fault.status(400, "too long"));
+        server.when(r -> r.prompt().contains("number 4?"), Fault.status(403, "content blocked by the gateway"));
+        GenerationService.JobReport r = service.generate(missing(config()), backend(config()), null, Progress.NONE);
+        assertThat(r.status()).isEqualTo(GenerationJobRepository.FAILED);
+        assertThat(r.remaining()).isEqualTo(3);
+        assertThat(r.stats().done()).isEqualTo(5);
+        assertThat(ws.generationJobs().errors(r.jobId(), 10)).extracting(GenerationJobRepository.PromptError::error)
+                .anySatisfy(e -> assertThat(e).contains("cannot take this prompt"))
+                .anySatisfy(e -> assertThat(e).contains("HTTP 403 Forbidden: content blocked by the gateway"));
+    }
+
+    @Test
     void selectionsByDatasetCategoryAndAnExplicitPromptSet() {
         assertThat(service.resolve(PromptSelection.all(false))).hasSize(10);
         assertThat(service.resolve(PromptSelection.missingCandidates())).hasSize(8);

@@ -176,6 +176,17 @@ class OpenAiBackendTest {
     }
 
     @Test
+    void aPromptLongerThanTheContextIsAProblemOfThatPromptOnly() {
+        server.next(Fault.status(400, "This model's maximum context length is 4096 tokens. However, you requested 5120 tokens."));
+        assertThatThrownBy(() -> open(config(ServerPreset.VLLM)).generate(PROMPT, GenerationParams.defaults(), () -> false))
+                .isInstanceOfSatisfying(GenerationException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(GenerationException.Kind.PROMPT);
+                    assertThat(e.stopsTheJob()).isFalse();
+                })
+                .hasMessageContaining("cannot take this prompt (HTTP 400 Bad Request: This model's maximum context length is 4096 tokens");
+    }
+
+    @Test
     void aServerThatIsNotRunningSaysSo() {
         server.stopListening();
         assertThatThrownBy(() -> open(config(ServerPreset.VLLM).withMaxRetries(1)).generate(PROMPT, GenerationParams.defaults(), () -> false))

@@ -237,6 +237,13 @@ public final class OnnxCausalLm implements AutoCloseable {
         int promptLength = promptIds.length;
         int maxNew = o.maxNewTokens();
         if (defaults.maxLength() != null) maxNew = Math.min(maxNew, Math.max(1, defaults.maxLength() - promptLength));
+        if (defaults.maxPositions() != null) {
+            if (promptLength >= defaults.maxPositions()) {
+                throw new PromptTooLongException("the prompt has " + promptLength + " tokens; the model " + id + " takes at most "
+                        + defaults.maxPositions() + " (prompt and response together)");
+            }
+            maxNew = Math.min(maxNew, defaults.maxPositions() - promptLength);
+        }
         long[] eos = defaults.eosTokenIds();
         long filler = defaults.padTokenId() != null ? defaults.padTokenId() : eos.length > 0 ? eos[0] : 0;
         boolean cached = hasKvCache() && o.useCache();
@@ -481,11 +488,11 @@ public final class OnnxCausalLm implements AutoCloseable {
     }
 
     /**
-     * What a model folder's {@code generation_config.json} (or, for the token ids, {@code config.json}) says;
-     * absent values are null, {@code eosTokenIds} empty.
+     * What a model folder's {@code generation_config.json} (or, for the token ids and the position limit,
+     * {@code config.json}) says; absent values are null, {@code eosTokenIds} empty.
      */
     public record CausalLmDefaults(long[] eosTokenIds, Long padTokenId, Integer maxNewTokens, Integer maxLength,
-                                   Double temperature, Double topP, Boolean doSample) {
+                                   Double temperature, Double topP, Boolean doSample, Integer maxPositions) {
 
         static CausalLmDefaults read(Path folder) {
             JsonNode gen = json(folder.resolve("generation_config.json"));
@@ -504,7 +511,15 @@ public final class OnnxCausalLm implements AutoCloseable {
                     gen.path("max_length").isNumber() ? gen.get("max_length").asInt() : null,
                     gen.path("temperature").isNumber() ? gen.get("temperature").asDouble() : null,
                     gen.path("top_p").isNumber() ? gen.get("top_p").asDouble() : null,
-                    gen.path("do_sample").isBoolean() ? gen.get("do_sample").asBoolean() : null);
+                    gen.path("do_sample").isBoolean() ? gen.get("do_sample").asBoolean() : null, maxPositions(config));
+        }
+
+        /** The longest sequence the model's position embeddings cover, from config.json (names differ by model type). */
+        private static Integer maxPositions(JsonNode config) {
+            for (String key : new String[]{"max_position_embeddings", "n_positions", "n_ctx", "seq_length"}) {
+                if (config.path(key).isIntegralNumber()) return config.get(key).asInt();
+            }
+            return null;
         }
 
         private static JsonNode json(Path file) {

@@ -169,6 +169,20 @@ class OnnxCausalLmTest {
     }
 
     @Test
+    void thePositionLimitOfConfigJsonCapsTheResponseAndRefusesTooLongAPrompt() {
+        assertThat(withPast.defaults().maxPositions()).isEqualTo(64);
+        long[] sixty = new long[60];
+        java.util.Arrays.fill(sixty, 4); // "the"
+        sixty[0] = 1;
+        CausalLmOutput capped = withPast.generate(sixty, CausalLmOptions.greedy(12), 1, () -> false, null).get(0);
+        assertThat(capped.tokenIds().length).isLessThanOrEqualTo(4);
+        long[] tooLong = new long[64];
+        java.util.Arrays.fill(tooLong, 4);
+        assertThatThrownBy(() -> withPast.generate(tooLong, CausalLmOptions.greedy(12), 1, () -> false, null))
+                .isInstanceOf(PromptTooLongException.class).hasMessageContaining("the prompt has 64 tokens").hasMessageContaining("at most 64");
+    }
+
+    @Test
     void cancellingStopsBeforeTheNextStep() {
         AtomicInteger polls = new AtomicInteger();
         assertThatThrownBy(() -> withPast.generate("What is the answer?", CausalLmOptions.greedy(12), 2, () -> polls.incrementAndGet() > 3))
