@@ -106,7 +106,8 @@ public final class GenerationBenchmark {
             }
         }
 
-        md.append("\n**In-process ONNX** (`").append(root.relativize(lmDir.toAbsolutePath().normalize())).append("`). ")
+        Path lm = lmDir.toAbsolutePath().normalize();
+        md.append("\n**In-process ONNX** (`").append(lm.startsWith(root) ? root.relativize(lm) : lm).append("`). ")
                 .append(lmSection(lmDir, Integer.parseInt(opt.get("--new-tokens")), rounds));
         md.append(String.format(Locale.ROOT, "%n1-min load average %.1f at the end (this 2-core machine is shared: above ~1 someone else was busy too).%n", Env.load()));
         System.out.println();
