@@ -289,7 +289,6 @@ public final class GenerateViewModel {
 
     /** Sends one short request (or loads the model and runs it) and shows the reply; fills an empty model name from the server's list. */
     public void testConnection() {
-        Workspace ws = workspaces.workspace();
         if (testing.get()) return;
         BackendConfig config;
         GenerationParams params;
