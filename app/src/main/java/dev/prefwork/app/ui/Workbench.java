@@ -5,6 +5,8 @@ import dev.prefwork.app.ui.common.Icons;
 import dev.prefwork.app.ui.compare.CompareView;
 import dev.prefwork.app.ui.compare.CompareViewModel;
 import dev.prefwork.app.ui.compare.PipelineBadges;
+import dev.prefwork.app.ui.generate.GenerateView;
+import dev.prefwork.app.ui.generate.GenerateViewModel;
 import dev.prefwork.app.ui.labelmodel.LabelModelView;
 import dev.prefwork.app.ui.labelmodel.LabelModelViewModel;
 import dev.prefwork.app.ui.lfstudio.LfStudioView;
@@ -61,6 +63,7 @@ public final class Workbench {
 
     /** Ids of the pipeline steps, in navigation order (DESIGN §11). */
     public static final String PROMPTS = "prompts";
+    public static final String GENERATE = "generate";
     public static final String COMPARE = "compare";
     public static final String LF_STUDIO = "lf-studio";
     public static final String LABEL_MODEL = "label-model";
@@ -83,6 +86,7 @@ public final class Workbench {
     private final PipelineBadges pipelineBadges;
     private final LabelModelViewModel labelModelViewModel;
     private final LfStudioViewModel lfStudioViewModel;
+    private final GenerateViewModel generateViewModel;
     private final MainViewModel mainViewModel;
     private MainWindow window;
     private Stage stage;
@@ -104,6 +108,8 @@ public final class Workbench {
         this.labelModelViewModel = new LabelModelViewModel(workspaces, executor, notifier);
         this.lfStudioViewModel = new LfStudioViewModel(workspaces, executor, notifier,
                 LfStudioViewModel.Debounce.fx(LfStudioViewModel.PREVIEW_DEBOUNCE));
+        this.generateViewModel = new GenerateViewModel(workspaces, executor, notifier, javafx.application.Platform::runLater,
+                paths.home(), System::getenv);
         this.mainViewModel = new MainViewModel(workspaces, settings);
     }
 
@@ -113,6 +119,9 @@ public final class Workbench {
                 Step.available(PROMPTS, "Prompts",
                         "Browse, search and filter every prompt in the workspace with its candidates.", Icons.PROMPTS,
                         actions -> new PromptsView(promptsViewModel, actions)),
+                Step.available(GENERATE, "Generate",
+                        "Ask a model — a local server such as vLLM, llama.cpp or Ollama, or an ONNX model — for candidate responses to your prompts.",
+                        Icons.GENERATE, actions -> new GenerateView(generateViewModel)),
                 Step.available(COMPARE, "Compare & label",
                         "See a prompt's candidates side by side and mark the best, the worst, GOOD and BAD; every judgment is saved at once.",
                         Icons.COMPARE, actions -> new CompareView(compareViewModel, actions)),
@@ -231,6 +240,8 @@ public final class Workbench {
     public LabelModelViewModel labelModelViewModel() { return labelModelViewModel; }
 
     public LfStudioViewModel lfStudioViewModel() { return lfStudioViewModel; }
+
+    public GenerateViewModel generateViewModel() { return generateViewModel; }
 
     /**
      * "Make an LF from this": opens the LF studio with a new keyword LF for {@code selectedText} (text the expert

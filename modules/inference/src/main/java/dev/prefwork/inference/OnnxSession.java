@@ -73,12 +73,20 @@ final class OnnxSession implements AutoCloseable {
      *                       the second fallback path (the session itself failing to start on CUDA)
      */
     static OnnxSession load(String name, Source source, InferenceSettings settings, boolean checkProviders) {
+        return load(name, source, settings, checkProviders, 1);
+    }
+
+    /**
+     * @param intraOpThreads ONNX Runtime threads inside one run: 1 where batches run side by side (embeddings),
+     *                       more where one sequence at a time is all there is to run (a causal LM's decoding steps)
+     */
+    static OnnxSession load(String name, Source source, InferenceSettings settings, boolean checkProviders, int intraOpThreads) {
         InferenceEnvironment.prepare(settings.dataDir());
         if (settings.device() == DeviceChoice.GPU) {
             String problem = checkProviders ? cudaMissingReason() : null;
             if (problem == null) {
                 try {
-                    return open(name, source, settings, Device.gpu(),
+                    return open(name, source, intraOpThreads, Device.gpu(),
                             new DeviceStatus(DeviceChoice.GPU, DeviceChoice.GPU, "Running on the GPU (CUDA)."));
                 } catch (IOException | MalformedModelException | RuntimeException e) {
                     problem = "CUDA could not be started (" + rootMessage(e) + ")";
@@ -87,21 +95,21 @@ final class OnnxSession implements AutoCloseable {
             String message = "GPU requested, but " + problem + ". Running on the CPU instead. " + HOW_TO_ENABLE_GPU;
             log.warn("{}: {}", name, message);
             try {
-                return open(name, source, settings, Device.cpu(), new DeviceStatus(DeviceChoice.GPU, DeviceChoice.CPU, message));
+                return open(name, source, intraOpThreads, Device.cpu(), new DeviceStatus(DeviceChoice.GPU, DeviceChoice.CPU, message));
             } catch (IOException | MalformedModelException e) {
                 throw new ModelLoadException("cannot load the model " + name + ": " + rootMessage(e), e);
             }
         }
         try {
-            return open(name, source, settings, Device.cpu(), DeviceStatus.cpu());
+            return open(name, source, intraOpThreads, Device.cpu(), DeviceStatus.cpu());
         } catch (IOException | MalformedModelException e) {
             throw new ModelLoadException("cannot load the model " + name + ": " + rootMessage(e), e);
         }
     }
 
-    private static OnnxSession open(String name, Source source, InferenceSettings settings, Device device, DeviceStatus status)
+    private static OnnxSession open(String name, Source source, int intraOpThreads, Device device, DeviceStatus status)
             throws IOException, MalformedModelException {
-        SessionOptions options = sessionOptions();
+        SessionOptions options = sessionOptions(intraOpThreads);
         Model model = Model.newInstance(name, device, "OnnxRuntime");
         try {
             source.loadInto(model, Map.of("sessionOptions", options));
@@ -119,9 +127,13 @@ final class OnnxSession implements AutoCloseable {
      * everything else ONNX Runtime's default.
      */
     static SessionOptions sessionOptions() {
+        return sessionOptions(1);
+    }
+
+    static SessionOptions sessionOptions(int intraOpThreads) {
         SessionOptions options = new SessionOptions();
         try {
-            options.setIntraOpNumThreads(1);
+            options.setIntraOpNumThreads(Math.max(1, intraOpThreads));
             options.setInterOpNumThreads(1);
         } catch (OrtException e) {
             options.close();

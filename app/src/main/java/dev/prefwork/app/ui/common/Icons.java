@@ -12,6 +12,9 @@ public final class Icons {
 
     public static final String PROMPTS = "M4 5h2.5v2.5H4zM9 5h11v2.5H9zM4 10.75h2.5v2.5H4zM9 10.75h11v2.5H9zM4 16.5h2.5V19H4zM9 16.5h11V19H9z";
     public static final String COMPARE = "M3 4h8v16H3zM5 6v12h4V6zM13 4h8v16h-8zM15 6v12h4V6z";
+    /** A wand with sparks: candidates conjured from a model. */
+    public static final String GENERATE = "M3 19.6L13.6 9l1.4 1.4L4.4 21zM15 2.5l.9 2.1 2.1.9-2.1.9-.9 2.1-.9-2.1-2.1-.9 2.1-.9z"
+            + "M19.5 8.5l.7 1.6 1.6.7-1.6.7-.7 1.6-.7-1.6-1.6-.7 1.6-.7zM8.5 3.5l.6 1.4 1.4.6-1.4.6-.6 1.4-.6-1.4-1.4-.6 1.4-.6z";
     public static final String LF_STUDIO = "M3 6h4v2H3zM10 6h11v2H10zM7 3.5h3v7H7zM3 16h11v2H3zM17 16h4v2h-4zM14 13.5h3v7h-3z";
     public static final String LABEL_MODEL = "M5 3.5h14v3.5h-2.2V5.7H9.2l5 6.3-5 6.3h7.6V17H19v3.5H5v-1.8L10.6 12 5 5.3z";
     public static final String RANKINGS = "M4 4h4.5v16H4zM10 9h4.5v11H10zM16 14h4.5v6H16z";

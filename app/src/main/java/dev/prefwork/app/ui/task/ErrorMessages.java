@@ -2,6 +2,7 @@ package dev.prefwork.app.ui.task;
 
 import dev.prefwork.core.InputException;
 import dev.prefwork.core.Progress;
+import dev.prefwork.generation.GenerationException;
 import dev.prefwork.store.StoreException;
 
 import java.io.UncheckedIOException;
@@ -29,7 +30,7 @@ public final class ErrorMessages {
     public static boolean isExpected(Throwable t) {
         Throwable r = root(t);
         return r instanceof InputException || r instanceof StoreException || r instanceof UncheckedIOException
-                || r instanceof Progress.Cancelled;
+                || r instanceof Progress.Cancelled || r instanceof GenerationException;
     }
 
     public static String userMessage(Throwable t) {
