@@ -174,7 +174,7 @@ public final class PairSetRepository {
                     JOIN prompt p ON p.id = x.prompt_id
                     JOIN candidate ch ON ch.id = x.chosen_id
                     LEFT JOIN candidate re ON re.id = x.rejected_id
-                    WHERE x.pair_set_id = ? AND x.ordinal > ? ORDER BY x.ordinal LIMIT """ + PAGE)) {
+                    WHERE x.pair_set_id = ? AND x.ordinal > ? ORDER BY x.ordinal""" + " LIMIT " + PAGE)) {
                 int last = -1;
                 while (true) {
                     ps.setLong(1, setId);
