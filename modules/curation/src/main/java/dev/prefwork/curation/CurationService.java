@@ -61,6 +61,10 @@ public final class CurationService {
         return workspace;
     }
 
+    public LabelModelService labelModel() {
+        return labelModel;
+    }
+
     public List<RankingSource> sources() {
         return sources;
     }
