@@ -94,8 +94,8 @@ public final class CurateView implements Step.StepView {
         ScrollPane settings = new ScrollPane(settings());
         settings.setFitToWidth(true);
         settings.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
-        settings.setPrefWidth(300);
-        settings.setMinWidth(270);
+        settings.setPrefWidth(310);
+        settings.setMinWidth(280);
         settings.getStyleClass().add("edge-to-edge");
         root.setLeft(settings);
         BorderPane.setMargin(settings, new Insets(0, 16, 0, 0));
@@ -135,6 +135,7 @@ public final class CurateView implements Step.StepView {
         summary.setId("cur-summary");
         summary.getStyleClass().add(Styles.TITLE_4);
         summary.textProperty().bind(vm.summaryProperty());
+        summary.setMinWidth(Region.USE_PREF_SIZE);
         ProgressBar progress = new ProgressBar();
         progress.setPrefWidth(140);
         progress.visibleProperty().bind(vm.busyProperty());
@@ -200,13 +201,13 @@ public final class CurateView implements Step.StepView {
         gold.setTooltip(new Tooltip("Where you picked a best or worst candidate in Compare & label, it is the chosen or rejected side, whatever the scores say"));
 
         VBox filters = new VBox(8,
-                filter("cur-min-margin", "Minimum margin", vm.minMarginOnProperty(), doubleSpinner("cur-min-margin-value", -1, 1, 0.05, vm.minMarginProperty()),
+                filter("cur-min-margin", "Margin at least", vm.minMarginOnProperty(), doubleSpinner("cur-min-margin-value", -1, 1, 0.05, vm.minMarginProperty()),
                         "Leave out pairs whose scores are closer than this: they teach little"),
-                filter("cur-min-pgood", "Chosen P(GOOD) at least", vm.minPGoodOnProperty(), doubleSpinner("cur-min-pgood-value", 0, 1, 0.05, vm.minPGoodProperty()),
+                filter("cur-min-pgood", "Chosen P(GOOD) ≥", vm.minPGoodOnProperty(), doubleSpinner("cur-min-pgood-value", 0, 1, 0.05, vm.minPGoodProperty()),
                         "Leave out pairs whose chosen response the label model does not think is good"),
-                filter("cur-bad-lf", "No BAD LF with accuracy ≥", vm.badLfOnProperty(), doubleSpinner("cur-bad-lf-value", 0.5, 1, 0.05, vm.badLfAccuracyProperty()),
-                        "Leave out prompts whose best candidate gets a BAD vote from a labeling function this accurate"),
-                filter("cur-length", "Chosen longer in at most", vm.lengthGuardOnProperty(), doubleSpinner("cur-length-value", 0.3, 1, 0.05, vm.maxChosenLongerProperty()),
+                filter("cur-bad-lf", "BAD LF accuracy ≥", vm.badLfOnProperty(), doubleSpinner("cur-bad-lf-value", 0.5, 1, 0.05, vm.badLfAccuracyProperty()),
+                        "Leave out prompts whose best candidate gets a BAD vote from a labeling function at least this accurate (learned accuracy)"),
+                filter("cur-length", "Chosen longer ≤", vm.lengthGuardOnProperty(), doubleSpinner("cur-length-value", 0.3, 1, 0.05, vm.maxChosenLongerProperty()),
                         "Length guard: cap the share of pairs where chosen is the longer response, so training does not reward verbosity"));
 
         TextField name = new TextField();
@@ -279,8 +280,8 @@ public final class CurateView implements Step.StepView {
         box.setTooltip(new Tooltip(tip));
         box.setMaxWidth(Double.MAX_VALUE);
         value.disableProperty().bind(on.not());
-        value.setPrefWidth(96);
-        value.setMinWidth(96);
+        value.setPrefWidth(84);
+        value.setMinWidth(84);
         HBox.setHgrow(box, Priority.ALWAYS);
         HBox row = new HBox(8, box, value);
         row.setAlignment(Pos.CENTER_LEFT);
@@ -307,11 +308,16 @@ public final class CurateView implements Step.StepView {
         TableView<FunnelStep> funnel = new TableView<>(vm.funnel());
         funnel.setId("cur-funnel");
         funnel.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        funnel.getColumns().add(column("Step", FunnelStep::label, 250));
-        funnel.getColumns().add(column("Pairs", f -> f.pairs() < 0 ? "" : String.format(Locale.ROOT, "%,d", f.pairs()), 70));
-        funnel.getColumns().add(column("Prompts", f -> String.format(Locale.ROOT, "%,d", f.prompts()), 70));
-        funnel.getColumns().add(column("Removed", f -> f.removed() == 0 ? "" : String.format(Locale.ROOT, "−%,d", f.removed()), 70));
-        funnel.getColumns().add(column("Note", FunnelStep::note, 200));
+        funnel.getColumns().add(column("Step", FunnelStep::label, 290));
+        funnel.getColumns().add(column("Pairs", f -> f.pairs() < 0 ? "" : String.format(Locale.ROOT, "%,d", f.pairs()), 64));
+        funnel.getColumns().add(column("Prompts", f -> String.format(Locale.ROOT, "%,d", f.prompts()), 74));
+        funnel.getColumns().add(column("Removed", f -> f.removed() == 0 ? "" : String.format(Locale.ROOT, "−%,d", f.removed()), 80));
+        funnel.getColumns().add(column("Note", FunnelStep::note, 220));
+        funnel.setRowFactory(t -> {
+            javafx.scene.control.TableRow<FunnelStep> row = new javafx.scene.control.TableRow<>();
+            row.itemProperty().addListener((o, a, b) -> row.setTooltip(b == null || b.note().isEmpty() ? null : new Tooltip(b.label() + ": " + b.note())));
+            return row;
+        });
         funnel.setFixedCellSize(28);
         funnel.setPrefHeight(28 * 7 + 30);
         funnel.setMinHeight(120);
@@ -327,22 +333,26 @@ public final class CurateView implements Step.StepView {
         visibleWhen(lengthWarning, vm.verbosityWarningProperty());
         VBox funnelBox = new VBox(4, section("Funnel"), funnel, length, lengthWarning);
         HBox.setHgrow(funnelBox, Priority.ALWAYS);
-        funnelBox.setMinWidth(380);
+        funnelBox.setPrefWidth(640);
 
         BarChart<String, Number> margins = marginChart();
         ScatterChart<Number, Number> lengths = lengthChart();
-        VBox marginBox = new VBox(4, section("Margins"), margins);
-        VBox lengthBox = new VBox(4, section("Lengths: chosen vs rejected"), lengths);
-        marginBox.setPrefWidth(300);
-        lengthBox.setPrefWidth(300);
-        marginBox.setMinWidth(220);
-        lengthBox.setMinWidth(220);
-        HBox topRow = new HBox(16, funnelBox, marginBox, lengthBox);
+        javafx.scene.control.Tab marginTab = new javafx.scene.control.Tab("Margins", margins);
+        javafx.scene.control.Tab lengthTab = new javafx.scene.control.Tab("Lengths", lengths);
+        marginTab.setClosable(false);
+        lengthTab.setClosable(false);
+        javafx.scene.control.TabPane charts = new javafx.scene.control.TabPane(marginTab, lengthTab);
+        charts.setId("cur-charts");
+        charts.setTabClosingPolicy(javafx.scene.control.TabPane.TabClosingPolicy.UNAVAILABLE);
+        charts.setPrefWidth(420);
+        charts.setMinWidth(260);
+        funnelBox.setMinWidth(320);
+        HBox topRow = new HBox(16, funnelBox, charts);
         topRow.setMinHeight(200);
 
         SplitPane split = new SplitPane(topRow, pairsPane());
         split.setOrientation(Orientation.VERTICAL);
-        split.setDividerPositions(0.42);
+        split.setDividerPositions(0.38);
         split.getStyleClass().add("curate-split");
 
         Label empty = new Label();
@@ -365,8 +375,7 @@ public final class CurateView implements Step.StepView {
     private Node pairsPane() {
         sampleList.setId("cur-samples");
         sampleList.setItems(vm.samples());
-        sampleList.setPrefWidth(280);
-        sampleList.setMinWidth(220);
+        sampleList.setPrefWidth(250);
         sampleList.setPlaceholder(new Label("No pairs"));
         sampleList.setCellFactory(l -> new ListCell<>() {
             @Override
@@ -376,8 +385,9 @@ public final class CurateView implements Step.StepView {
                     setText(null);
                     return;
                 }
-                setText(p.sft() ? String.format(Locale.ROOT, "%s  ·  score %.2f", p.promptId(), p.chosenScore())
-                        : String.format(Locale.ROOT, "%s  ·  margin %+.2f", p.promptId(), p.margin()));
+                setText(p.sft() ? String.format(Locale.ROOT, "%s   %.2f", p.promptId(), p.chosenScore())
+                        : String.format(Locale.ROOT, "%s   %+.2f", p.promptId(), p.margin()));
+                setTooltip(new Tooltip(p.reason()));
             }
         });
         sampleList.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> showPair(b));
@@ -401,7 +411,10 @@ public final class CurateView implements Step.StepView {
         VBox.setVgrow(sides, Priority.ALWAYS);
         VBox detail = new VBox(6, promptText, reasonText, sides);
         HBox.setHgrow(detail, Priority.ALWAYS);
-        VBox list = new VBox(4, section("Sample pairs"), sampleList);
+        Label listNote = muted("Spread over the whole set; the number is the margin.");
+        VBox list = new VBox(4, section("Sample pairs"), listNote, sampleList);
+        list.setPrefWidth(250);
+        list.setMinWidth(220);
         VBox.setVgrow(sampleList, Priority.ALWAYS);
         HBox box = new HBox(12, list, detail);
         box.setPadding(new Insets(10, 0, 0, 0));
@@ -433,13 +446,13 @@ public final class CurateView implements Step.StepView {
         }
         promptText.setText(p.prompt().length() > 400 ? p.prompt().substring(0, 400) + "…" : p.prompt());
         reasonText.setText("Pair " + (p.index() + 1) + " · " + p.promptId() + " · " + p.reason());
-        chosenHeader.setText(String.format(Locale.ROOT, "Chosen · score %.3f · %,d characters", p.chosenScore(), p.chosenLength()));
+        chosenHeader.setText(String.format(Locale.ROOT, "Chosen · %.3f · %,d chars", p.chosenScore(), p.chosenLength()));
         chosenText.setText(p.chosen());
         if (p.sft()) {
             rejectedHeader.setText("SFT: no rejected side");
             rejectedText.clear();
         } else {
-            rejectedHeader.setText(String.format(Locale.ROOT, "Rejected · score %.3f · %,d characters · margin %+.3f", p.rejectedScore(),
+            rejectedHeader.setText(String.format(Locale.ROOT, "Rejected · %.3f · %,d chars · margin %+.2f", p.rejectedScore(),
                     p.rejectedLength(), p.margin()));
             rejectedText.setText(p.rejected());
         }
@@ -456,8 +469,8 @@ public final class CurateView implements Step.StepView {
         chart.setAnimated(false);
         chart.setCategoryGap(1);
         chart.setBarGap(0);
-        chart.setMinHeight(160);
-        chart.setPrefHeight(220);
+        chart.setMinHeight(150);
+        chart.setPrefHeight(210);
         Runnable fill = () -> {
             XYChart.Series<String, Number> s = new XYChart.Series<>();
             for (Bin b : vm.marginBins()) s.getData().add(new XYChart.Data<>(b.label(), b.count()));
@@ -475,6 +488,7 @@ public final class CurateView implements Step.StepView {
         NumberAxis y = new NumberAxis();
         y.setLabel("chosen (characters)");
         ScatterChart<Number, Number> chart = new ScatterChart<>(x, y);
+        Tooltip.install(chart, new Tooltip("One dot per pair: above the diagonal, chosen is the longer response"));
         chart.setId("cur-lengths");
         chart.setLegendVisible(false);
         chart.setAnimated(false);
@@ -594,6 +608,7 @@ public final class CurateView implements Step.StepView {
         TableColumn<T, String> c = new TableColumn<>(title);
         c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(value.apply(d.getValue())));
         c.setPrefWidth(width);
+        if (width < 100) c.setMinWidth(width);
         c.setSortable(false);
         return c;
     }

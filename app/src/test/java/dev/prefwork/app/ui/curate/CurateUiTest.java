@@ -94,7 +94,7 @@ class CurateUiTest extends FxTestSupport {
         int bestWorst = lastFunnelPairs();
         // the side-by-side sample: chosen left, rejected right, with scores and the reason
         until(() -> !lookup("#cur-chosen").queryAs(TextArea.class).getText().isEmpty());
-        assertThat(fx(() -> lookup("#cur-chosen-header").queryAs(Label.class).getText())).startsWith("Chosen · score");
+        assertThat(fx(() -> lookup("#cur-chosen-header").queryAs(Label.class).getText())).startsWith("Chosen · ");
         assertThat(fx(() -> lookup("#cur-rejected-header").queryAs(Label.class).getText())).contains("margin");
         assertThat(fx(() -> lookup("#cur-reason").queryAs(Label.class).getText())).contains("best vs worst");
         @SuppressWarnings("unchecked")
