@@ -139,10 +139,11 @@ public final class CurateView implements Step.StepView {
         ProgressBar progress = new ProgressBar();
         progress.setPrefWidth(140);
         progress.visibleProperty().bind(vm.busyProperty());
-        VBox titles = new VBox(4, title, subtitle, ranking);
-        HBox.setHgrow(titles, Priority.ALWAYS);
-        HBox top = new HBox(12, titles, progress, summary);
+        javafx.scene.layout.Region spacer = new javafx.scene.layout.Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox top = new HBox(12, title, spacer, progress, summary);
         top.setAlignment(Pos.CENTER_LEFT);
+        subtitle.setMinHeight(Region.USE_PREF_SIZE);
 
         Label stale = new Label();
         stale.setWrapText(true);
@@ -154,7 +155,8 @@ public final class CurateView implements Step.StepView {
         banner.setStyle("-fx-background-color: -color-warning-subtle; -fx-border-color: -color-warning-emphasis; -fx-border-radius: 6; -fx-background-radius: 6;");
         banner.visibleProperty().bind(vm.staleTextProperty().isNotEmpty());
         banner.managedProperty().bind(banner.visibleProperty());
-        VBox box = new VBox(6, top, banner);
+        VBox box = new VBox(4, top, subtitle, ranking, banner);
+        VBox.setMargin(banner, new Insets(4, 0, 0, 0));
         box.setPadding(new Insets(0, 0, 12, 0));
         return box;
     }

@@ -126,6 +126,8 @@ public final class CurateViewModel {
     private final ReadOnlyObjectWrapper<BundleImporter.Summary> lastImport = new ReadOnlyObjectWrapper<>(this, "lastImport");
 
     private int generation;
+    /** What the last preview was built on: a change of the controls only re-runs the build (milliseconds). */
+    private volatile CurationData data;
     private Workspace servicesFor;
     private LabelingService labeling;
     private CurationService curation;
@@ -138,6 +140,7 @@ public final class CurateViewModel {
         this.debounce = debounce;
         workspaces.workspaceProperty().addListener((o, a, b) -> refresh());
         workspaces.dataVersionProperty().addListener((o, a, b) -> refresh());
+        workspaces.goldVersionProperty().addListener((o, a, b) -> refresh()); // the expert's picks override pairs
         for (Observable p : new Observable[]{source, strategy, ties, margin, seed, minMarginOn, minMargin, minPGoodOn, minPGood, badLfOn,
                 badLfAccuracy, lengthGuardOn, maxChosenLonger, goldOverrides, topPercent}) {
             p.addListener(o -> {
@@ -205,6 +208,7 @@ public final class CurateViewModel {
             return;
         }
         state.set(ViewState.LOADING);
+        data = null;
         executor.execute(BackgroundTask.of("Reading rankings", progress -> {
             CurationService c = service(ws);
             return new Sources(c.sources(), c.defaultSource(progress).orElse(null), c.pairSets());
@@ -245,12 +249,17 @@ public final class CurateViewModel {
         }
         int gen = ++generation;
         busy.set(true);
-        executor.execute(BackgroundTask.of("Previewing pairs", progress -> {
+        CurationData known = data;
+        boolean reuse = known != null && known.ranking().sourceId().equals(src.id());
+        BackgroundTask<Preview> task = BackgroundTask.of(reuse ? "Previewing pairs" : "Reading the candidates and scores", progress -> {
             CurationService c = service(ws);
-            CurationData data = c.data(src, progress);
-            CurationResult r = c.preview(data, request, progress);
+            CurationData d = reuse ? known : c.data(src, progress);
+            data = d;
+            CurationResult r = c.preview(d, request, progress);
             return new Preview(r, samples(ws, r));
-        }).quiet().onSuccess(p -> {
+        });
+        if (reuse) task.quiet(); // a rebuild takes milliseconds; reading 500K candidates shows in the task list
+        executor.execute(task.onSuccess(p -> {
             if (gen == generation) show(p);
         }).onFailure(e -> {
             if (gen == generation) {
