@@ -49,6 +49,8 @@ class BundleTest {
     static Path bundle;
     static int counter;
     static int bundled;
+    /** The workspace every hostile bundle is thrown at. */
+    static Demo victim;
 
     @BeforeAll
     static void open() throws IOException {
@@ -60,6 +62,7 @@ class BundleTest {
         bundle = dir.resolve("demo.prefwork.zip");
         BundleWriter.Result r = writer(demo).write(bundle, List.of(pairs, sft), Progress.NONE);
         assertThat(r.sets()).isEqualTo(2);
+        victim = fresh();
         bundled = r.prompts(); // the prompts the sets and the gold refer to
         assertThat(bundled).isBetween(60, 66);
     }
@@ -70,6 +73,7 @@ class BundleTest {
 
     @AfterAll
     static void close() {
+        victim.close();
         demo.close();
     }
 
@@ -210,16 +214,18 @@ class BundleTest {
         }
     }
 
-    /** Refused with a message containing {@code reason}, and the target workspace is left exactly as it was. */
+    /**
+     * Refused with a message containing {@code reason}, and the target workspace (one for all hostile bundles) is left
+     * exactly as it was: empty.
+     */
     static void assertRefused(Path zip, String reason) {
-        try (Demo target = fresh()) {
-            assertThatThrownBy(() -> importInto(target, zip)).isInstanceOf(InputException.class).hasMessageContaining(reason);
-            assertThat(target.ws.prompts().count(dev.prefwork.core.PromptFilter.ALL)).isZero();
-            assertThat(target.ws.labelingFunctions().count()).isZero();
-            assertThat(target.ws.gold().labelledPromptIds()).isEmpty();
-            assertThat(target.ws.pairSets().list()).isEmpty();
-            assertThat(target.ws.datasets().list()).isEmpty();
-        }
+        Demo target = victim;
+        assertThatThrownBy(() -> importInto(target, zip)).isInstanceOf(InputException.class).hasMessageContaining(reason);
+        assertThat(target.ws.prompts().count(dev.prefwork.core.PromptFilter.ALL)).isZero();
+        assertThat(target.ws.labelingFunctions().count()).isZero();
+        assertThat(target.ws.gold().labelledPromptIds()).isEmpty();
+        assertThat(target.ws.pairSets().list()).isEmpty();
+        assertThat(target.ws.datasets().list()).isEmpty();
     }
 
     @Test
@@ -267,12 +273,10 @@ class BundleTest {
         assertThat(Files.size(bomb)).isLessThan(1 << 20);
         assertRefused(bomb, "refused as a zip bomb");
         // the total cap counts what is inflated, whatever the headers say
-        try (Demo target = fresh()) {
-            BundleImporter small = new BundleImporter(target.ws, target.labeling, new SafeZip.Limits(100, 1L << 30, 200_000, 1e9, 10_000_000));
-            assertThatThrownBy(() -> small.inspect(bundle, Progress.NONE)).isInstanceOf(InputException.class)
-                    .hasMessageContaining("inflates to more than").hasMessageContaining("in all; refused as a zip bomb");
-            assertThat(target.ws.prompts().count(dev.prefwork.core.PromptFilter.ALL)).isZero();
-        }
+        BundleImporter small = new BundleImporter(victim.ws, victim.labeling, new SafeZip.Limits(100, 1L << 30, 200_000, 1e9, 10_000_000));
+        assertThatThrownBy(() -> small.inspect(bundle, Progress.NONE)).isInstanceOf(InputException.class)
+                .hasMessageContaining("inflates to more than").hasMessageContaining("in all; refused as a zip bomb");
+        assertThat(victim.ws.prompts().count(dev.prefwork.core.PromptFilter.ALL)).isZero();
     }
 
     @Test

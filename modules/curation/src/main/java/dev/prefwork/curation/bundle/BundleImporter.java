@@ -494,7 +494,12 @@ public final class BundleImporter {
                     sha.update(s.getBytes(StandardCharsets.UTF_8));
                 });
             }
-            Importer.Result r = Importer.importOn(c, ImportSource.of(derived), ImportFormat.CANDIDATES, "bundle " + stem,
+            ImportSource derivedSource = new ImportSource() {
+                @Override public String name() { return plan.fileName() + ":" + BundleFormat.CANDIDATES; }
+                @Override public long size() { return ImportSource.of(derived).size(); }
+                @Override public InputStream open() throws IOException { return Files.newInputStream(derived); }
+            };
+            Importer.Result r = Importer.importOn(c, derivedSource, ImportFormat.CANDIDATES, "bundle " + stem,
                     java.util.HexFormat.of().formatHex(sha.digest()), progress);
             dataset = r.dataset().name();
         }
@@ -507,11 +512,13 @@ public final class BundleImporter {
 
         // gold: the workspace's own judgments stay
         Map<String, long[]> candidates = new HashMap<>();
+        Map<String, Long> promptHere = new HashMap<>();
         java.util.function.Function<String, long[]> candidatesOf = id -> candidates.computeIfAbsent(id, k -> {
             try {
-                List<Long> ids = Jdbc.list(c, "SELECT c.id FROM candidate c JOIN prompt p ON p.id = c.prompt_id WHERE p.source_id = ? ORDER BY c.position",
-                        rs -> rs.getLong(1), idHere.get(k));
-                return ids.stream().mapToLong(Long::longValue).toArray();
+                List<long[]> rows = Jdbc.list(c, "SELECT c.id, c.prompt_id FROM candidate c JOIN prompt p ON p.id = c.prompt_id WHERE p.source_id = ? ORDER BY c.position",
+                        rs -> new long[]{rs.getLong(1), rs.getLong(2)}, idHere.get(k));
+                if (!rows.isEmpty()) promptHere.put(k, rows.get(0)[1]);
+                return rows.stream().mapToLong(x -> x[0]).toArray();
             } catch (SQLException e) {
                 throw new dev.prefwork.store.StoreException(e.getMessage(), e);
             }
@@ -531,7 +538,7 @@ public final class BundleImporter {
                 long[] cands = candidatesOf.apply(r.promptId());
                 chosen[i] = cands[r.chosen()];
                 rejected[i] = r.rejected() < 0 ? -1 : cands[r.rejected()];
-                promptIds[i] = Jdbc.list(c, "SELECT prompt_id FROM candidate WHERE id = ?", x -> x.getLong(1), chosen[i]).get(0);
+                promptIds[i] = promptHere.get(r.promptId());
                 distinct.add(promptIds[i]);
                 cs[i] = r.chosenScore();
                 rs[i] = r.rejectedScore();

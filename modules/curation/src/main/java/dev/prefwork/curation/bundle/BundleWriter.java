@@ -18,9 +18,7 @@ import dev.prefwork.store.PairSetRepository.StoredPairSet;
 import dev.prefwork.store.Workspace;
 import dev.prefwork.store.gold.GoldFile;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,84 +73,121 @@ public final class BundleWriter {
         return out;
     }
 
+    /** One staged entry: written to a temporary file as it is made, with its size and SHA-256. */
+    private record Staged(Path file, long size, String sha256) {
+    }
+
+    @FunctionalInterface
+    private interface EntryBody {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes the bundle. Entries are staged in temporary files (a 500K-candidate workspace's prompts do not fit in
+     * memory twice), hashed as they are written, then zipped with the manifest first.
+     */
     public Result write(Path zip, List<StoredPairSet> sets, Progress progress) throws IOException {
         if (sets.size() > 999) throw new InputException("a bundle holds at most 999 pair sets");
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        entries.put(BundleFormat.LFS, labeling.exportLibrary().getBytes(StandardCharsets.UTF_8));
-        progress.update(0, 4, "Gold");
-        Path goldTmp = Files.createTempFile("prefwork-gold", ".jsonl");
-        int goldPrompts;
+        Path stage = Files.createTempDirectory("prefwork-bundle-out");
         try {
-            goldPrompts = new GoldFile(workspace).export(goldTmp);
-            entries.put(BundleFormat.GOLD, Files.readAllBytes(goldTmp));
-        } finally {
-            Files.deleteIfExists(goldTmp);
-        }
-        labelModel.latest().ifPresent(run -> entries.put(BundleFormat.LABEL_MODEL,
-                Json.writePretty(curation.labelModelSummary(run)).getBytes(StandardCharsets.UTF_8)));
-        TreeSet<Long> prompts = new TreeSet<>(workspace.gold().labelledPromptIds());
-        progress.update(1, 4, "Pair sets");
-        for (int i = 0; i < sets.size(); i++) {
-            StoredPairSet set = sets.get(i);
-            entries.put(BundleFormat.setJson(i + 1), Json.writePretty(setDocument(set)).getBytes(StandardCharsets.UTF_8));
-            ByteArrayOutputStream rows = new ByteArrayOutputStream();
-            JsonGenerator g = Json.MAPPER.getFactory().createGenerator(rows, JsonEncoding.UTF8);
-            g.setRootValueSeparator(null);
-            IOException[] failure = new IOException[1];
-            workspace.pairSets().forEachPair(set.id(), p -> {
-                prompts.add(p.promptId());
-                try {
-                    g.writeStartObject();
-                    g.writeStringField("prompt", p.prompt());
-                    if (set.sft()) {
-                        g.writeStringField("completion", p.chosen());
-                    } else {
-                        g.writeStringField("chosen", p.chosen());
-                        g.writeStringField("rejected", p.rejected());
+            Map<String, Staged> entries = new LinkedHashMap<>();
+            stage(stage, entries, BundleFormat.LFS, out -> out.write(labeling.exportLibrary().getBytes(StandardCharsets.UTF_8)));
+            progress.update(0, 4, "Gold");
+            Path goldTmp = stage.resolve("gold-export.jsonl");
+            int goldPrompts = new GoldFile(workspace).export(goldTmp);
+            stage(stage, entries, BundleFormat.GOLD, out -> Files.copy(goldTmp, out));
+            Files.delete(goldTmp);
+            var run = labelModel.latest();
+            if (run.isPresent()) {
+                byte[] summary = Json.writePretty(curation.labelModelSummary(run.get())).getBytes(StandardCharsets.UTF_8);
+                stage(stage, entries, BundleFormat.LABEL_MODEL, out -> out.write(summary));
+            }
+            TreeSet<Long> prompts = new TreeSet<>(workspace.gold().labelledPromptIds());
+            progress.update(1, 4, "Pair sets");
+            for (int i = 0; i < sets.size(); i++) {
+                StoredPairSet set = sets.get(i);
+                byte[] doc = Json.writePretty(setDocument(set)).getBytes(StandardCharsets.UTF_8);
+                stage(stage, entries, BundleFormat.setJson(i + 1), out -> out.write(doc));
+                stage(stage, entries, BundleFormat.rows(i + 1), out -> rows(set, out, prompts));
+            }
+            progress.update(2, 4, "Prompts and candidates");
+            stage(stage, entries, BundleFormat.CANDIDATES, out -> candidates(prompts, out, progress));
+
+            ObjectNode manifest = Json.MAPPER.createObjectNode();
+            manifest.put("format", BundleFormat.FORMAT);
+            manifest.put("format_version", BundleFormat.VERSION);
+            manifest.put("app_version", appVersion);
+            manifest.put("created", clock.instant().toString());
+            ArrayNode list = manifest.putArray("entries");
+            for (Map.Entry<String, Staged> e : entries.entrySet()) {
+                list.addObject().put("name", e.getKey()).put("size", e.getValue().size()).put("sha256", e.getValue().sha256());
+            }
+            progress.update(3, 4, "Writing the bundle");
+            AtomicFiles.write(zip, out -> {
+                try (ZipOutputStream z = new ZipOutputStream(nonClosing(out), StandardCharsets.UTF_8)) {
+                    z.setLevel(6);
+                    put(z, BundleFormat.MANIFEST, Json.writePretty(manifest).getBytes(StandardCharsets.UTF_8));
+                    for (Map.Entry<String, Staged> e : entries.entrySet()) {
+                        ZipEntry ze = new ZipEntry(e.getKey());
+                        ze.setTimeLocal(ENTRY_TIME);
+                        z.putNextEntry(ze);
+                        Files.copy(e.getValue().file(), z);
+                        z.closeEntry();
                     }
-                    g.writeStringField("prompt_id", p.promptSourceId());
-                    if (set.sft()) {
-                        g.writeNumberField("score", p.chosenScore());
-                    } else {
-                        g.writeNumberField("chosen_score", p.chosenScore());
-                        g.writeNumberField("rejected_score", p.rejectedScore());
-                        g.writeNumberField("margin", p.margin());
-                    }
-                    g.writeNumberField("chosen_index", p.chosenIndex());
-                    if (!set.sft()) g.writeNumberField("rejected_index", p.rejectedIndex());
-                    g.writeStringField("reason", p.reason());
-                    g.writeEndObject();
-                    g.writeRaw('\n');
-                } catch (IOException e) {
-                    failure[0] = e;
                 }
             });
-            if (failure[0] != null) throw failure[0];
-            g.flush();
-            entries.put(BundleFormat.rows(i + 1), rows.toByteArray());
+            progress.update(4, 4, "Done");
+            return new Result(zip.toAbsolutePath(), sets.size(), prompts.size(), labeling.list().size(), goldPrompts, Files.size(zip));
+        } finally {
+            AtomicFiles.deleteQuietly(stage);
         }
-        progress.update(2, 4, "Prompts and candidates");
-        entries.put(BundleFormat.CANDIDATES, candidates(prompts, progress));
+    }
 
-        ObjectNode manifest = Json.MAPPER.createObjectNode();
-        manifest.put("format", BundleFormat.FORMAT);
-        manifest.put("format_version", BundleFormat.VERSION);
-        manifest.put("app_version", appVersion);
-        manifest.put("created", clock.instant().toString());
-        ArrayNode list = manifest.putArray("entries");
-        for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-            list.addObject().put("name", e.getKey()).put("size", e.getValue().length).put("sha256", sha256(e.getValue()));
+    private static void stage(Path dir, Map<String, Staged> entries, String name, EntryBody body) throws IOException {
+        Path file = dir.resolve("entry-" + entries.size());
+        MessageDigest md = SafeZip.sha256();
+        try (OutputStream out = new java.security.DigestOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16), md)) {
+            body.write(out);
         }
-        progress.update(3, 4, "Writing the bundle");
-        AtomicFiles.write(zip, out -> {
-            try (ZipOutputStream z = new ZipOutputStream(nonClosing(out), StandardCharsets.UTF_8)) {
-                z.setLevel(6);
-                put(z, BundleFormat.MANIFEST, Json.writePretty(manifest).getBytes(StandardCharsets.UTF_8));
-                for (Map.Entry<String, byte[]> e : entries.entrySet()) put(z, e.getKey(), e.getValue());
+        entries.put(name, new Staged(file, Files.size(file), HexFormat.of().formatHex(md.digest())));
+    }
+
+    /** A set's rows: TRL (or SFT) JSONL with provenance and the candidates' positions; notes the prompts used. */
+    private void rows(StoredPairSet set, OutputStream out, TreeSet<Long> prompts) throws IOException {
+        JsonGenerator g = Json.MAPPER.getFactory().createGenerator(nonClosing(out), JsonEncoding.UTF8);
+        g.setRootValueSeparator(null);
+        IOException[] failure = new IOException[1];
+        workspace.pairSets().forEachPair(set.id(), p -> {
+            if (failure[0] != null) return;
+            prompts.add(p.promptId());
+            try {
+                g.writeStartObject();
+                g.writeStringField("prompt", p.prompt());
+                if (set.sft()) {
+                    g.writeStringField("completion", p.chosen());
+                } else {
+                    g.writeStringField("chosen", p.chosen());
+                    g.writeStringField("rejected", p.rejected());
+                }
+                g.writeStringField("prompt_id", p.promptSourceId());
+                if (set.sft()) {
+                    g.writeNumberField("score", p.chosenScore());
+                } else {
+                    g.writeNumberField("chosen_score", p.chosenScore());
+                    g.writeNumberField("rejected_score", p.rejectedScore());
+                    g.writeNumberField("margin", p.margin());
+                }
+                g.writeNumberField("chosen_index", p.chosenIndex());
+                if (!set.sft()) g.writeNumberField("rejected_index", p.rejectedIndex());
+                g.writeStringField("reason", p.reason());
+                g.writeEndObject();
+                g.writeRaw('\n');
+            } catch (IOException e) {
+                failure[0] = e;
             }
         });
-        progress.update(4, 4, "Done");
-        return new Result(zip.toAbsolutePath(), sets.size(), prompts.size(), labeling.list().size(), goldPrompts, Files.size(zip));
+        if (failure[0] != null) throw failure[0];
+        g.close();
     }
 
     static ObjectNode setDocument(StoredPairSet set) {
@@ -171,9 +206,8 @@ public final class BundleWriter {
     }
 
     /** The prompts, each with all its candidates in position order, in the import format. */
-    private byte[] candidates(TreeSet<Long> promptIds, Progress progress) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8);
+    private void candidates(TreeSet<Long> promptIds, OutputStream out, Progress progress) throws IOException {
+        JsonGenerator g = Json.MAPPER.getFactory().createGenerator(nonClosing(out), JsonEncoding.UTF8);
         g.setRootValueSeparator(null);
         int n = 0;
         for (long id : promptIds) {
@@ -192,10 +226,12 @@ public final class BundleWriter {
             g.writeEndArray();
             g.writeEndObject();
             g.writeRaw('\n');
-            if ((++n & 0xFF) == 0) progress.checkCancelled();
+            if ((++n & 0xFF) == 0) {
+                progress.checkCancelled();
+                progress.update(n, promptIds.size(), String.format(java.util.Locale.ROOT, "Prompts: %,d of %,d", n, promptIds.size()));
+            }
         }
-        g.flush();
-        return out.toByteArray();
+        g.close();
     }
 
     private static void put(ZipOutputStream z, String name, byte[] data) throws IOException {
@@ -223,9 +259,5 @@ public final class BundleWriter {
                 flush();
             }
         };
-    }
-
-    static byte[] readAll(InputStream in) throws IOException {
-        return in.readAllBytes();
     }
 }
