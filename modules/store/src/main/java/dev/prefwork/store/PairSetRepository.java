@@ -160,7 +160,11 @@ public final class PairSetRepository {
         jdbc.update("DELETE FROM pair_set WHERE id = ?", id);
     }
 
-    /** Streams the pairs of a set in order, with their texts, in one read-only transaction. */
+    /**
+     * Streams the pairs of a set in order, with their texts, in one read-only transaction. Pages are ordinal ranges
+     * (ordinals are dense, 0..n-1): each page reads its own rows through the primary key, so a million pairs cost a
+     * thousand small queries, not a re-sort of everything after the last row per page.
+     */
     public void forEachPair(long setId, PairSink sink) {
         jdbc.inTransaction(c -> {
             c.setReadOnly(true);
@@ -174,24 +178,22 @@ public final class PairSetRepository {
                     JOIN prompt p ON p.id = x.prompt_id
                     JOIN candidate ch ON ch.id = x.chosen_id
                     LEFT JOIN candidate re ON re.id = x.rejected_id
-                    WHERE x.pair_set_id = ? AND x.ordinal > ? ORDER BY x.ordinal""" + " LIMIT " + PAGE)) {
-                int last = -1;
-                while (true) {
+                    WHERE x.pair_set_id = ? AND x.ordinal >= ? AND x.ordinal < ? ORDER BY x.ordinal""")) {
+                List<Integer> count = Jdbc.list(c, "SELECT pairs_count FROM pair_set WHERE id = ?", rs -> rs.getInt(1), setId);
+                int total = count.isEmpty() ? 0 : count.get(0);
+                for (int from = 0; from < total; from += PAGE) {
                     ps.setLong(1, setId);
-                    ps.setInt(2, last);
-                    int n = 0;
+                    ps.setInt(2, from);
+                    ps.setInt(3, from + PAGE);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            last = rs.getInt(1);
                             Long rejectedId = Jdbc.getLong(rs, "rejected_id");
-                            sink.pair(new PairText(last, rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            sink.pair(new PairText(rs.getInt(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
                                     rs.getLong(6), rs.getString(7), rs.getInt(8), rs.getDouble(9), rejectedId, rs.getString(11),
                                     rejectedId == null ? null : rs.getInt(12), (Double) rs.getObject(13, Double.class),
                                     (Double) rs.getObject(14, Double.class), rs.getString(15)));
-                            n++;
                         }
                     }
-                    if (n < PAGE) break;
                 }
             } finally {
                 c.rollback();
