@@ -154,8 +154,14 @@ class ExporterTest {
         for (String f : List.of("README.md", "data/train.jsonl", "data/test.jsonl")) {
             assertThat(Files.readAllBytes(h1.resolve(f))).as(f).isEqualTo(Files.readAllBytes(h2.resolve(f)));
         }
-        // a second export over the first replaces it whole
+        // a second export over the first replaces it whole; a folder that is not an export is never replaced
         exporter.export(pairs, ExportFormat.HF, h1, new Exporter.Options(0.2, 42, false), Progress.NONE);
+        Path project = Files.createDirectories(dir.resolve("project"));
+        Files.writeString(project.resolve("README.md"), "# my project\n");
+        Files.writeString(project.resolve("main.py"), "print(1)\n");
+        assertThatThrownBy(() -> exporter.export(pairs, ExportFormat.HF, project, Exporter.Options.defaults(), Progress.NONE))
+                .isInstanceOf(InputException.class).hasMessageContaining("is a folder with other files in it");
+        assertThat(project.resolve("main.py")).exists();
         try (var s = Files.list(dir)) {
             assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("."))).isEmpty();
         }

@@ -66,7 +66,7 @@ public final class Exporter {
         Path abs = out.toAbsolutePath().normalize();
         if (format.folder()) {
             if (Files.isRegularFile(abs)) throw new InputException(out + " is a file; a Hugging Face dataset is a folder");
-            if (Files.isDirectory(abs) && !Files.isRegularFile(abs.resolve("README.md")) && !isEmpty(abs)) {
+            if (Files.isDirectory(abs) && !isEmpty(abs) && !isPreviousExport(abs)) {
                 throw new InputException(out + " is a folder with other files in it; choose a new or empty folder (or a previous export to replace)");
             }
             int[] counts = new int[2];
@@ -78,6 +78,21 @@ public final class Exporter {
         AtomicFiles.write(abs, stream -> rows[0] = format == ExportFormat.CSV ? writeCsv(set, stream, progress)
                 : writeJsonl(set, format, stream, null, progress));
         return new Result(abs, format, rows[0], rows[0], 0);
+    }
+
+    /**
+     * True for a folder this exporter wrote (only README.md with Prefwork's tag and data/{train,test}.jsonl): the one
+     * kind of non-empty folder an export may replace, so a wrong choice never deletes someone's project.
+     */
+    static boolean isPreviousExport(Path dir) {
+        try (var s = Files.list(dir); var d = Files.isDirectory(dir.resolve("data")) ? Files.list(dir.resolve("data")) : java.util.stream.Stream.<Path>empty()) {
+            boolean top = s.map(p -> p.getFileName().toString()).allMatch(n -> n.equals("README.md") || n.equals("data"));
+            boolean data = d.map(p -> p.getFileName().toString()).allMatch(n -> n.equals("train.jsonl") || n.equals("test.jsonl"));
+            return top && data && Files.isRegularFile(dir.resolve("README.md")) && Files.size(dir.resolve("README.md")) < 10_000_000
+                    && Files.readString(dir.resolve("README.md"), StandardCharsets.UTF_8).contains("\n- prefwork\n");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static boolean isEmpty(Path dir) {
