@@ -142,16 +142,17 @@ step "demo workspace built in $data/workspaces/demo; screenshot $out/workbench.p
 step "double-clicking a bundle (gio open, as a file manager does)"
 bundle="$home/Downloads/from-bob.prefwork.zip"
 as_user mkdir -p "$home/Downloads"
-# an empty zip archive (its end-of-central-directory record alone): the offer is what is checked here
-printf 'PK\005\006\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0' | as_user tee "$bundle" >/dev/null
+# a real bundle of the demo workspace, made by the installed CLI (what a colleague would send)
+as_user prefwork bundle export "$data/workspaces/demo" --out "$bundle" >"$out/bundle-export.log" 2>&1 \
+  || { cat "$out/bundle-export.log"; fail "prefwork bundle export failed"; }
 type="$(as_user gio info -a standard::content-type "$bundle" | sed -n 's/.*standard::content-type: //p')"
 [ "$type" = application/x-prefwork-bundle ] || fail "the desktop sees $bundle as '$type', not application/x-prefwork-bundle"
 handler="$(as_user gio mime application/x-prefwork-bundle | sed -n 's/^Default application for .*: //p')"
 [ "$handler" = prefwork-prefwork.desktop ] || fail "the default application for bundles is '$handler'"
 offline "$out/bundle.strace" runuser -u "$user" -- env -i HOME="$home" USER="$user" PATH=/usr/bin:/bin LANG=C.UTF-8 DISPLAY="$DISPLAY" \
   gio open "$bundle" >"$out/bundle.log" 2>&1 &
-# the stand-in Workbench.importBundle's dialog is titled "Import bundle"; the real import names the bundle too
-wait_for_window "Import bundle" 120 || { tail -30 "$out/bundle.log"; xwininfo -root -tree | grep '"' | head; fail "no import offer for the double-clicked bundle in 120 s"; }
+# Workbench.importBundle checks the bundle, then asks "Import <file>?" in a dialog titled with the file's name
+wait_for_window "Import from-bob.prefwork.zip" 120 || { tail -30 "$out/bundle.log"; xwininfo -root -tree | grep '"' | head; fail "no import offer for the double-clicked bundle in 120 s"; }
 sleep 2
 import -window root "$out/bundle-offer.png"
 stop_app

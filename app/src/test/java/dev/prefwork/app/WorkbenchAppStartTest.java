@@ -31,7 +31,7 @@ class WorkbenchAppStartTest extends FxTestSupport {
     @AfterEach
     void stop() throws Exception {
         FxToolkit.setupFixture(() -> {
-            lookup("#import-bundle-dialog").queryAll().forEach(n -> ((Stage) n.getScene().getWindow()).close());
+            lookup("#cur-import-confirm").queryAll().forEach(n -> ((Stage) n.getScene().getWindow()).close());
             if (workbench != null) workbench.stop();
             stage.hide();
         });
@@ -45,32 +45,46 @@ class WorkbenchAppStartTest extends FxTestSupport {
     }
 
     private DialogPane importDialog() {
-        until(() -> lookup("#import-bundle-dialog").tryQuery().isPresent());
-        return lookup("#import-bundle-dialog").queryAs(DialogPane.class);
+        until(() -> lookup("#cur-import-confirm").tryQuery().isPresent());
+        return lookup("#cur-import-confirm").queryAs(DialogPane.class);
+    }
+
+    /** A real colleague bundle of a small workspace, written by the CLI. */
+    private Path bundle(String name) {
+        Path from = tmp.resolve("bob-" + name);
+        Path zip = tmp.resolve(name);
+        try (var ws = dev.prefwork.store.Workspace.open(from)) {
+            new dev.prefwork.store.importer.Importer(ws).importFile(TestData.writeJsonl(tmp.resolve("bob-" + name + ".jsonl"), 4, "bob-"),
+                    dev.prefwork.store.importer.Importer.Options.DETECT, dev.prefwork.core.Progress.NONE);
+        }
+        java.io.StringWriter err = new java.io.StringWriter();
+        int rc = dev.prefwork.app.cli.PrefworkCli.run(new String[]{"bundle", "export", from.toString(), "--out", zip.toString()},
+                new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err));
+        assertThat(rc).as(err.toString()).isZero();
+        return zip;
     }
 
     @Test
     void aBundleWithAWorkspaceOpensThatWorkspaceThenOffersTheBundle() throws Exception {
         TestData.workspace(tmp, 3).close();
-        Path bundle = tmp.resolve("from-bob.prefwork.zip");
+        Path bundle = bundle("from-bob.prefwork.zip");
         start(bundle.toString(), tmp.resolve("ws").toString());
 
         DialogPane dialog = importDialog();
         assertThat(fx(() -> workbench.workspaces().stateProperty().get())).isEqualTo(WorkspaceService.State.OPEN);
         assertThat(fx(() -> workbench.workspaces().workspace().dir())).isEqualTo(tmp.resolve("ws").toAbsolutePath().normalize());
         assertThat(fx(dialog::getHeaderText)).contains("from-bob.prefwork.zip");
-        assertThat(fx(dialog::getContentText)).isEqualTo("Into the workspace ws.");
+        assertThat(fx(() -> workbench.window().currentStep().id())).isEqualTo(Workbench.CURATE);
     }
 
     @Test
     void aBundleAloneOpensTheDemoWorkspaceOnFirstStartThenOffersTheBundle() throws Exception {
-        start(tmp.resolve("team.prefwork.zip").toUri().toString());
+        start(bundle("team.prefwork.zip").toUri().toString());
 
         DialogPane dialog = importDialog();
         assertThat(fx(() -> workbench.workspaces().workspace().dir()))
                 .isEqualTo(tmp.resolve("home").resolve("workspaces").resolve("demo").toAbsolutePath().normalize());
         assertThat(fx(dialog::getHeaderText)).contains("team.prefwork.zip");
-        assertThat(fx(dialog::getContentText)).isEqualTo("Into the workspace demo.");
     }
 
     @Test
@@ -79,6 +93,6 @@ class WorkbenchAppStartTest extends FxTestSupport {
         start(tmp.resolve("ws").toString());
 
         until(() -> workbench.workspaces().stateProperty().get() == WorkspaceService.State.OPEN);
-        assertThat(lookup("#import-bundle-dialog").tryQuery()).isEmpty();
+        assertThat(lookup("#cur-import-confirm").tryQuery()).isEmpty();
     }
 }

@@ -7,6 +7,8 @@ import dev.prefwork.app.ui.compare.CompareViewModel;
 import dev.prefwork.app.ui.compare.PipelineBadges;
 import dev.prefwork.app.ui.generate.GenerateView;
 import dev.prefwork.app.ui.generate.GenerateViewModel;
+import dev.prefwork.app.ui.curate.CurateView;
+import dev.prefwork.app.ui.curate.CurateViewModel;
 import dev.prefwork.app.ui.labelmodel.LabelModelView;
 import dev.prefwork.app.ui.labelmodel.LabelModelViewModel;
 import dev.prefwork.app.ui.lfstudio.LfStudioView;
@@ -23,7 +25,6 @@ import dev.prefwork.app.ui.workspace.ImportViewModel;
 import dev.prefwork.app.ui.workspace.SettingsStore;
 import dev.prefwork.app.ui.workspace.WorkspaceService;
 import javafx.geometry.Rectangle2D;
-import javafx.scene.control.Alert;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
 import javafx.stage.Screen;
@@ -67,6 +68,7 @@ public final class Workbench {
     public static final String COMPARE = "compare";
     public static final String LF_STUDIO = "lf-studio";
     public static final String LABEL_MODEL = "label-model";
+    public static final String CURATE = "curate";
 
     /** System property naming the step to show first (screenshots, demos): {@code -Dprefwork.startStep=lf-studio}. */
     public static final String START_STEP_PROPERTY = "prefwork.startStep";
@@ -87,6 +89,7 @@ public final class Workbench {
     private final LabelModelViewModel labelModelViewModel;
     private final LfStudioViewModel lfStudioViewModel;
     private final GenerateViewModel generateViewModel;
+    private final CurateViewModel curateViewModel;
     private final MainViewModel mainViewModel;
     private MainWindow window;
     private Stage stage;
@@ -110,6 +113,8 @@ public final class Workbench {
                 LfStudioViewModel.Debounce.fx(LfStudioViewModel.PREVIEW_DEBOUNCE));
         this.generateViewModel = new GenerateViewModel(workspaces, executor, notifier, javafx.application.Platform::runLater,
                 paths.home(), System::getenv);
+        this.curateViewModel = new CurateViewModel(workspaces, executor, notifier,
+                LfStudioViewModel.Debounce.fx(LfStudioViewModel.PREVIEW_DEBOUNCE));
         this.mainViewModel = new MainViewModel(workspaces, settings);
     }
 
@@ -134,9 +139,9 @@ public final class Workbench {
                 Step.comingSoon("rankings", "Rankings",
                         "Train a reward model on your labels and votes, rank each prompt's candidates and review where it disagrees with you.",
                         Icons.RANKINGS),
-                Step.comingSoon("curate", "Curate & export",
+                Step.available(CURATE, "Curate & export",
                         "Turn rankings into chosen/rejected pairs and export them as TRL JSONL, a Hugging Face dataset folder or a colleague bundle.",
-                        Icons.EXPORT),
+                        Icons.EXPORT, actions -> new CurateView(curateViewModel)),
                 Step.comingSoon("training", "Training",
                         "Launch a DPO training run on the curated pairs and watch its loss and rewards live.", Icons.TRAINING),
                 Step.comingSoon("runs", "Runs",
@@ -167,6 +172,10 @@ public final class Workbench {
         sessions.textProperty().bind(compareViewModel.sessionSummaryProperty());
         sessions.setTooltip(new Tooltip("Your labelling sessions: judgments made and time spent, today and in all"));
         window.addStatusItem(sessions);
+        window.addWorkspaceMenuItem("Import bundle…", () -> {
+            window.showStep(CURATE);
+            if (window.view(CURATE) instanceof CurateView v) v.chooseBundle();
+        });
         double[] size = initialSize();
         window.install(size[0], size[1]);
         if (startStep != null) window.showStep(startStep);
@@ -216,6 +225,7 @@ public final class Workbench {
         executor.close();
         labelModelViewModel.close();
         lfStudioViewModel.close();
+        curateViewModel.close();
         workspaces.close();
     }
 
@@ -242,6 +252,38 @@ public final class Workbench {
     public LfStudioViewModel lfStudioViewModel() { return lfStudioViewModel; }
 
     public GenerateViewModel generateViewModel() { return generateViewModel; }
+    public CurateViewModel curateViewModel() { return curateViewModel; }
+
+    /**
+     * Imports a colleague bundle ({@code .prefwork.zip}) into the open workspace: shows Curate &amp; export, checks the
+     * bundle in the background, asks for confirmation listing what will be added, imports it and shows the summary.
+     * What the OS calls when the expert opens a bundle file; callable from any thread, before the workspace is open.
+     */
+    public void importBundle(Path zip) {
+        if (!javafx.application.Platform.isFxApplicationThread()) {
+            javafx.application.Platform.runLater(() -> importBundle(zip));
+            return;
+        }
+        if (workspaces.workspace() == null) {
+            // the workspace is still opening (the app was started by opening the file): import once it is open
+            javafx.beans.value.ChangeListener<dev.prefwork.store.Workspace> once = new javafx.beans.value.ChangeListener<>() {
+                @Override
+                public void changed(javafx.beans.value.ObservableValue<? extends dev.prefwork.store.Workspace> o,
+                                    dev.prefwork.store.Workspace a, dev.prefwork.store.Workspace b) {
+                    if (b == null) return;
+                    workspaces.workspaceProperty().removeListener(this);
+                    importBundle(zip);
+                }
+            };
+            workspaces.workspaceProperty().addListener(once);
+            return;
+        }
+        if (window != null) {
+            window.showStep(CURATE);
+            window.view(CURATE);
+        }
+        curateViewModel.inspectBundle(zip);
+    }
 
     /**
      * "Make an LF from this": opens the LF studio with a new keyword LF for {@code selectedText} (text the expert
@@ -253,21 +295,4 @@ public final class Workbench {
     }
 
     public MainWindow window() { return window; }
-
-    /**
-     * Offers to import the colleague bundle {@code zip} into the open workspace. A double-clicked
-     * {@code .prefwork.zip} arrives here (see {@link dev.prefwork.app.StartArguments}), after the workspace opened.
-     */
-    public void importBundle(Path zip) {
-        // replaced at merge by the curation step's bundle import
-        Alert confirm = new Alert(Alert.AlertType.CONFIRMATION);
-        if (stage != null && stage.isShowing()) confirm.initOwner(stage);
-        confirm.setTitle("Import bundle");
-        confirm.setHeaderText("Import the colleague bundle " + zip.getFileName() + "?");
-        var ws = workspaces.workspace();
-        confirm.setContentText(ws == null ? "No workspace is open." : "Into the workspace " + WorkspaceService.displayName(ws.dir()) + ".");
-        confirm.getDialogPane().setId("import-bundle-dialog");
-        confirm.getDialogPane().getStylesheets().add(MainWindow.STYLESHEET);
-        confirm.show();
-    }
 }

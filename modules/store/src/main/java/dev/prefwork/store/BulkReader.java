@@ -137,6 +137,66 @@ public final class BulkReader {
         return k.toString();
     }
 
+    /**
+     * Every candidate's id, prompt and length in characters, grouped by prompt (prompts ascending, candidates in
+     * position order), without reading the texts out of the database: what pair curation needs of 500K candidates.
+     */
+    public record Shapes(long[] candidateIds, long[] promptIds, int[] lengths) {
+        public int size() {
+            return candidateIds.length;
+        }
+    }
+
+    public Shapes shapes(Progress progress) {
+        try (Connection c = workspace.connection()) {
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setAutoCommit(false);
+            c.setReadOnly(true);
+            try {
+                int total = (int) count(c, "SELECT COUNT(*) FROM candidate");
+                long[] ids = new long[total];
+                long[] prompts = new long[total];
+                int[] lengths = new int[total];
+                int n = 0;
+                long lastPrompt = Long.MIN_VALUE;
+                int lastPosition = Integer.MIN_VALUE;
+                // keyset pages over the (prompt_id, position) unique index
+                try (PreparedStatement ps = c.prepareStatement("SELECT id, prompt_id, position, CHAR_LENGTH(text) FROM candidate"
+                        + " WHERE prompt_id > ? OR (prompt_id = ? AND position > ?) ORDER BY prompt_id, position LIMIT " + PAGE)) {
+                    while (true) {
+                        ps.setLong(1, lastPrompt);
+                        ps.setLong(2, lastPrompt);
+                        ps.setInt(3, lastPosition);
+                        int page = 0;
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next() && n < total) {
+                                ids[n] = rs.getLong(1);
+                                prompts[n] = lastPrompt = rs.getLong(2);
+                                lastPosition = rs.getInt(3);
+                                lengths[n] = rs.getInt(4);
+                                n++;
+                                page++;
+                            }
+                        }
+                        progress.checkCancelled();
+                        progress.update(n, total, String.format("Reading candidates: %,d of %,d", n, total));
+                        if (page < PAGE || n >= total) break;
+                    }
+                }
+                if (n < total) {
+                    ids = java.util.Arrays.copyOf(ids, n);
+                    prompts = java.util.Arrays.copyOf(prompts, n);
+                    lengths = java.util.Arrays.copyOf(lengths, n);
+                }
+                return new Shapes(ids, prompts, lengths);
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the candidates: " + e.getMessage(), e);
+        }
+    }
+
     /** The expert's GOOD/BAD labels by candidate id. */
     public Map<Long, Verdict> goldLabels() {
         Map<Long, Verdict> out = new HashMap<>();

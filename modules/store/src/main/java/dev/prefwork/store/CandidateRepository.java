@@ -19,6 +19,15 @@ public final class CandidateRepository {
                 promptId);
     }
 
+    /** Texts of the given candidates by id (those that exist). */
+    public java.util.Map<Long, String> texts(java.util.Collection<Long> ids) {
+        java.util.Map<Long, String> out = new java.util.HashMap<>();
+        if (ids.isEmpty()) return out;
+        jdbc.list("SELECT id, text FROM candidate WHERE id = ANY(?)", rs -> out.put(rs.getLong(1), rs.getString(2)),
+                (Object) ids.toArray(new Long[0]));
+        return out;
+    }
+
     public long count() {
         return jdbc.count("SELECT COUNT(*) FROM candidate");
     }

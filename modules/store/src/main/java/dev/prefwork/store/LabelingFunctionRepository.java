@@ -87,20 +87,23 @@ public final class LabelingFunctionRepository {
      * (ignoring case) becomes that LF's next version unless unchanged; any other is created with {@code enabled}.
      */
     public List<Saved> saveAll(List<LfDraft> drafts, List<Boolean> enabled) {
-        return jdbc.inTransaction(c -> {
-            List<Saved> out = new ArrayList<>(drafts.size());
-            for (int i = 0; i < drafts.size(); i++) {
-                LfDraft d = drafts.get(i);
-                List<Long> existing = Jdbc.list(c, "SELECT id FROM labeling_function WHERE name_key = ?", rs -> rs.getLong(1), key(d.name()));
-                if (existing.isEmpty()) {
-                    long id = insert(c, d, enabled.get(i));
-                    out.add(new Saved(load(c, id), Outcome.CREATED));
-                } else {
-                    out.add(addVersion(c, existing.get(0), d));
-                }
+        return jdbc.inTransaction(c -> saveAll(c, drafts, enabled));
+    }
+
+    /** As {@link #saveAll(List, List)} on a caller's transaction (a bundle import writes everything in one). */
+    public static List<Saved> saveAll(Connection c, List<LfDraft> drafts, List<Boolean> enabled) throws SQLException {
+        List<Saved> out = new ArrayList<>(drafts.size());
+        for (int i = 0; i < drafts.size(); i++) {
+            LfDraft d = drafts.get(i);
+            List<Long> existing = Jdbc.list(c, "SELECT id FROM labeling_function WHERE name_key = ?", rs -> rs.getLong(1), key(d.name()));
+            if (existing.isEmpty()) {
+                long id = insert(c, d, enabled.get(i));
+                out.add(new Saved(load(c, id), Outcome.CREATED));
+            } else {
+                out.add(addVersion(c, existing.get(0), d));
             }
-            return out;
-        });
+        }
+        return out;
     }
 
     public void setEnabled(long lfId, boolean enabled) {
@@ -112,7 +115,7 @@ public final class LabelingFunctionRepository {
         return jdbc.count("SELECT COUNT(*) FROM labeling_function");
     }
 
-    private long insert(Connection c, LfDraft d, boolean enabled) throws SQLException {
+    private static long insert(Connection c, LfDraft d, boolean enabled) throws SQLException {
         checkNameFree(c, d.name(), -1);
         OffsetDateTime now = OffsetDateTime.now();
         long id;
@@ -134,7 +137,7 @@ public final class LabelingFunctionRepository {
         return id;
     }
 
-    private Saved addVersion(Connection c, long lfId, LfDraft d) throws SQLException {
+    private static Saved addVersion(Connection c, long lfId, LfDraft d) throws SQLException {
         StoredLf current = load(c, lfId);
         if (current.name().equals(d.name().strip()) && current.aspect().equals(d.aspect())
                 && current.current().vote() == d.vote() && current.current().specJson().equals(d.specJson())) {

@@ -185,6 +185,7 @@ public final class Workspace implements AutoCloseable {
     public LabelModelRunRepository labelModelRuns() { return new LabelModelRunRepository(jdbc); }
 
     public GenerationJobRepository generationJobs() { return new GenerationJobRepository(jdbc); }
+    public PairSetRepository pairSets() { return new PairSetRepository(jdbc); }
 
     /** Streaming reads of all prompts, candidates and gold for the engines. */
     public BulkReader bulk() { return new BulkReader(this, jdbc); }

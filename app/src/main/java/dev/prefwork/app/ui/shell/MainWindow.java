@@ -79,6 +79,8 @@ public final class MainWindow implements WorkbenchActions {
     private final ListView<Step> nav = new ListView<>();
     private final TaskStatusView taskStatus;
     private final StatusBar statusBar = new StatusBar();
+    /** Items other steps add to the workspace menu (e.g. Import bundle…), below its own. */
+    private final List<MenuItem> extraMenuItems = new java.util.ArrayList<>();
 
     public MainWindow(Stage stage, MainViewModel vm, ImportViewModel importVm, TaskMonitor monitor, SettingsStore settings,
                       List<Step> steps) {
@@ -234,6 +236,10 @@ public final class MainWindow implements WorkbenchActions {
         MenuItem demo = new MenuItem("Open demo workspace");
         demo.setOnAction(e -> openDemoWorkspace());
         switcher.getItems().setAll(create, open, recent, new SeparatorMenuItem(), demo);
+        if (!extraMenuItems.isEmpty()) {
+            switcher.getItems().add(new SeparatorMenuItem());
+            switcher.getItems().addAll(extraMenuItems);
+        }
     }
 
     // ---- navigation -------------------------------------------------------------------------------------------
@@ -325,6 +331,13 @@ public final class MainWindow implements WorkbenchActions {
             }
         }
         return null;
+    }
+
+    /** Adds an item to the workspace menu (the switcher), below its own items. */
+    public void addWorkspaceMenuItem(String text, Runnable action) {
+        MenuItem item = new MenuItem(text);
+        item.setOnAction(e -> action.run());
+        extraMenuItems.add(item);
     }
 
     /** Adds a node to the status bar, left of the task list (e.g. the labelling session summary). */

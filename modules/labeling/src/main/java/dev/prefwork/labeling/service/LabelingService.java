@@ -359,11 +359,32 @@ public final class LabelingService implements AutoCloseable {
      * @param source names the file in error messages
      */
     public synchronized LibraryImport importLibrary(String json, String source) {
+        CheckedLibrary checked = checkLibrary(json, source);
+        List<LfDraft> drafts = checked.drafts();
+        List<Boolean> enabled = checked.enabled();
+        List<LabelingFunctionRepository.Saved> saved = workspace.labelingFunctions().saveAll(drafts, enabled);
+        int created = (int) saved.stream().filter(s -> s.outcome() == Outcome.CREATED).count();
+        int versions = (int) saved.stream().filter(s -> s.outcome() == Outcome.NEW_VERSION).count();
+        return new LibraryImport(created, versions, saved.size() - created - versions,
+                saved.stream().map(s -> view(s.lf())).toList());
+    }
+
+    /** An LF library that passed every check: what to save (drafts as the store takes them) and whether each is enabled. */
+    public record CheckedLibrary(List<LfSpec> specs, List<LfDraft> drafts, List<Boolean> enabled) {
+    }
+
+    /**
+     * Parses and validates an LF library without writing anything: every LF's spec with this workspace's phrase
+     * lists and model templates, and names unique ignoring case.
+     *
+     * @throws InvalidLfException naming {@code source} and every field in error
+     */
+    public synchronized CheckedLibrary checkLibrary(String json, String source) {
         LfJson.Parsed<LfLibrary> parsed = LfJson.parseLibrary(json);
         if (!parsed.ok()) throw new InvalidLfException(source, "not an LF library", parsed.errors());
         List<SpecError> errors = new ArrayList<>();
         Map<String, Integer> names = new HashMap<>();
-        List<LfLibrary.Entry> entries = parsed.value().lfs();
+        List<LfLibrary.Entry> entries = parsed.value().lfs() == null ? List.of() : parsed.value().lfs();
         for (int i = 0; i < entries.size(); i++) {
             LfLibrary.Entry entry = entries.get(i);
             if (entry == null) {
@@ -378,13 +399,13 @@ public final class LabelingService implements AutoCloseable {
             }
         }
         if (!errors.isEmpty()) throw new InvalidLfException(source, "the LF library has errors; nothing was imported", errors);
-        List<LfDraft> drafts = entries.stream().map(en -> draft(en.spec())).toList();
-        List<Boolean> enabled = entries.stream().map(LfLibrary.Entry::enabled).toList();
-        List<LabelingFunctionRepository.Saved> saved = workspace.labelingFunctions().saveAll(drafts, enabled);
-        int created = (int) saved.stream().filter(s -> s.outcome() == Outcome.CREATED).count();
-        int versions = (int) saved.stream().filter(s -> s.outcome() == Outcome.NEW_VERSION).count();
-        return new LibraryImport(created, versions, saved.size() - created - versions,
-                saved.stream().map(s -> view(s.lf())).toList());
+        return new CheckedLibrary(entries.stream().map(LfLibrary.Entry::spec).toList(),
+                entries.stream().map(en -> draft(en.spec())).toList(), entries.stream().map(LfLibrary.Entry::enabled).toList());
+    }
+
+    /** The draft the store would save for {@code spec} (normalised name and description). */
+    public static LfDraft draftOf(LfSpec spec) {
+        return draft(spec);
     }
 
     // ---- internals ----------------------------------------------------------------------------------------------

@@ -176,6 +176,171 @@ public final class GoldFile {
         }
     }
 
+
+    // ---- merging a colleague's gold (bundles) ------------------------------------------------------------------
+
+    /** One line of a gold file, checked for shape but not against a workspace; candidates by 0-based index. */
+    public record GoldLine(long line, String promptId, Integer best, Integer worst, Map<Integer, String> labels,
+                           Map<Integer, Integer> ratings, List<int[]> preferences, String note) {
+    }
+
+    /** What a merge did: judgments added, and judgments the workspace already had otherwise (kept). */
+    public record MergeResult(int prompts, int added, int keptExisting) {
+    }
+
+    /**
+     * Parses a gold file and checks every line's shape, with candidate indices checked against
+     * {@code candidateCount} (the candidates each prompt id has where the gold will go; -1 for an unknown prompt).
+     * Nothing is written.
+     */
+    public static List<GoldLine> parse(ImportSource source, java.util.function.ToIntFunction<String> candidateCount) {
+        List<GoldLine> out = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(source.open(), StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)))) {
+            String s;
+            long n = 0;
+            String file = source.name();
+            while ((s = r.readLine()) != null) {
+                n++;
+                if (n == 1 && s.startsWith("\uFEFF")) s = s.substring(1);
+                if (s.isBlank()) continue;
+                if (s.length() > 10_000_000) throw new InputException(file, n, null, "the line is longer than 10 MB");
+                JsonNode node;
+                try {
+                    node = JSON.readTree(s);
+                } catch (IOException e) {
+                    throw new InputException(file, n, null, "invalid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+                }
+                if (node == null || !node.isObject()) throw new InputException(file, n, null, "expected one JSON object per line");
+                JsonNode pid = node.get("prompt_id");
+                if (pid == null || !(pid.isTextual() || pid.isIntegralNumber())) throw new InputException(file, n, "prompt_id", "is missing; expected the prompt's id");
+                int count = candidateCount.applyAsInt(pid.asText());
+                if (count < 0) throw new InputException(file, n, "prompt_id", "no prompt with id '" + pid.asText() + "'");
+                final long line = n;
+                java.util.function.BiFunction<JsonNode, String, Integer> idx = (v, field) -> {
+                    if (v == null || v.isNull()) return null;
+                    if (!v.isIntegralNumber() || v.asInt() < 0 || v.asInt() >= count) {
+                        throw new InputException(file, line, field, "expected a candidate position 0.." + (count - 1) + ", found " + v);
+                    }
+                    return v.asInt();
+                };
+                ObjectNode o = (ObjectNode) node;
+                Integer best = idx.apply(o.get("best"), "best");
+                Integer worst = idx.apply(o.get("worst"), "worst");
+                if (best != null && best.equals(worst)) throw new InputException(file, n, "worst", "is the same candidate as 'best'");
+                Map<Integer, String> labels = new java.util.TreeMap<>();
+                for (JsonNode l : array(o, "labels", file, n)) {
+                    int c = idx.apply(l.get("candidate"), "labels[].candidate");
+                    String v = l.path("label").asText("");
+                    if (!v.equals("GOOD") && !v.equals("BAD")) throw new InputException(file, n, "labels[].label", "expected GOOD or BAD, found '" + v + "'");
+                    labels.put(c, v);
+                }
+                Map<Integer, Integer> ratings = new java.util.TreeMap<>();
+                for (JsonNode l : array(o, "ratings", file, n)) {
+                    int c = idx.apply(l.get("candidate"), "ratings[].candidate");
+                    JsonNode v = l.get("rating");
+                    if (v == null || !v.isIntegralNumber() || v.asInt() < 1 || v.asInt() > 5) throw new InputException(file, n, "ratings[].rating", "expected an integer 1 to 5");
+                    ratings.put(c, v.asInt());
+                }
+                List<int[]> prefs = new ArrayList<>();
+                for (JsonNode l : array(o, "preferences", file, n)) {
+                    Integer p = idx.apply(l.get("preferred"), "preferences[].preferred");
+                    Integer q = idx.apply(l.get("other"), "preferences[].other");
+                    if (p == null || q == null) throw new InputException(file, n, "preferences[]", "needs 'preferred' and 'other'");
+                    if (p.equals(q)) throw new InputException(file, n, "preferences[]", "compares a candidate with itself");
+                    prefs.add(new int[]{p, q});
+                }
+                JsonNode note = o.get("note");
+                if (note != null && !note.isNull() && !note.isTextual()) throw new InputException(file, n, "note", "expected a string");
+                String noteText = note != null && note.isTextual() && !note.asText().isBlank() ? note.asText() : null;
+                out.add(new GoldLine(n, pid.asText(), best, worst, labels, ratings, prefs, noteText));
+            }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InputException(source.name(), 0, null, "the file is not valid UTF-8");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + source.name() + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * Merges parsed gold into the workspace on the caller's transaction, keeping the workspace's own judgment
+     * wherever it already has one for the same thing (a prompt's best, worst or note; a candidate's label or
+     * rating; a pair's preference): nothing the expert decided is overwritten.
+     *
+     * @param candidatesOf a prompt id's candidate ids in position order in this workspace
+     */
+    public static MergeResult mergeKeepingExisting(Connection c, List<GoldLine> lines,
+                                                   java.util.function.Function<String, long[]> candidatesOf) throws SQLException {
+        OffsetDateTime now = OffsetDateTime.now();
+        int added = 0, kept = 0, prompts = 0;
+        for (GoldLine g : lines) {
+            long[] cands = candidatesOf.apply(g.promptId());
+            long pid = Jdbc.list(c, "SELECT prompt_id FROM candidate WHERE id = ?", rs -> rs.getLong(1), cands[0]).get(0);
+            int before = added;
+            List<Object[]> row = Jdbc.list(c, "SELECT best_candidate_id, worst_candidate_id, note FROM gold_prompt WHERE prompt_id = ?",
+                    rs -> new Object[]{Jdbc.getLong(rs, "best_candidate_id"), Jdbc.getLong(rs, "worst_candidate_id"), rs.getString(3)}, pid);
+            Long best = row.isEmpty() ? null : (Long) row.get(0)[0];
+            Long worst = row.isEmpty() ? null : (Long) row.get(0)[1];
+            String note = row.isEmpty() ? null : (String) row.get(0)[2];
+            Long newBest = g.best() == null ? null : cands[g.best()];
+            Long newWorst = g.worst() == null ? null : cands[g.worst()];
+            if (newBest != null) {
+                if (best == null && !newBest.equals(worst)) { best = newBest; added++; } else if (!newBest.equals(best)) kept++;
+            }
+            if (newWorst != null) {
+                if (worst == null && !newWorst.equals(best)) { worst = newWorst; added++; } else if (!newWorst.equals(worst)) kept++;
+            }
+            if (g.note() != null) {
+                if (note == null) { note = g.note(); added++; } else if (!note.equals(g.note())) kept++;
+            }
+            if (added > before) {
+                Jdbc.update(c, "DELETE FROM gold_prompt WHERE prompt_id = ?", pid);
+                Jdbc.update(c, "INSERT INTO gold_prompt (prompt_id, best_candidate_id, worst_candidate_id, note, updated_at) VALUES (?, ?, ?, ?, ?)",
+                        pid, best, worst, note, now);
+            }
+            java.util.Set<Integer> touched = new java.util.TreeSet<>(g.labels().keySet());
+            touched.addAll(g.ratings().keySet());
+            for (int i : touched) {
+                long cid = cands[i];
+                List<Object[]> cur = Jdbc.list(c, "SELECT label, rating FROM gold_candidate WHERE candidate_id = ?",
+                        rs -> new Object[]{rs.getString(1), rs.getObject(2, Integer.class)}, cid);
+                String label = cur.isEmpty() ? null : (String) cur.get(0)[0];
+                Integer rating = cur.isEmpty() ? null : (Integer) cur.get(0)[1];
+                int b = added;
+                String nl = g.labels().get(i);
+                Integer nr = g.ratings().get(i);
+                if (nl != null) {
+                    if (label == null) { label = nl; added++; } else if (!label.equals(nl)) kept++;
+                }
+                if (nr != null) {
+                    if (rating == null) { rating = nr; added++; } else if (!rating.equals(nr)) kept++;
+                }
+                if (added > b) {
+                    Jdbc.update(c, "DELETE FROM gold_candidate WHERE candidate_id = ?", cid);
+                    Jdbc.update(c, "INSERT INTO gold_candidate (candidate_id, prompt_id, label, rating, updated_at) VALUES (?, ?, ?, ?, ?)",
+                            cid, pid, label, rating, now);
+                }
+            }
+            for (int[] pr : g.preferences()) {
+                long p = cands[pr[0]];
+                long q = cands[pr[1]];
+                long a = Math.min(p, q);
+                long b = Math.max(p, q);
+                List<Long> cur = Jdbc.list(c, "SELECT preferred FROM gold_preference WHERE candidate_a = ? AND candidate_b = ?", rs -> rs.getLong(1), a, b);
+                if (cur.isEmpty()) {
+                    Jdbc.update(c, "INSERT INTO gold_preference (candidate_a, candidate_b, prompt_id, preferred, updated_at) VALUES (?, ?, ?, ?, ?)",
+                            a, b, pid, p, now);
+                    added++;
+                } else if (cur.get(0) != p) {
+                    kept++;
+                }
+            }
+            if (added > before) prompts++;
+        }
+        return new MergeResult(prompts, added, kept);
+    }
+
     /** Writes every labelled prompt's gold to {@code out} (atomically: a temp file renamed into place). */
     public int export(Path out) {
         Path tmp = out.resolveSibling(out.getFileName() + ".part");

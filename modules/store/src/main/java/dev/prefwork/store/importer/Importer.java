@@ -74,31 +74,49 @@ public final class Importer {
         try (Connection c = workspace.connection()) {
             c.setAutoCommit(false);
             try {
-                ImportWriter writer = new ImportWriter(c, source.name());
-                String name = writer.uniqueDatasetName(baseName);
-                long datasetId = writer.createDataset(name, source.name(), sha, format);
-                try (CountingInput in = new CountingInput(source.open(), source.size(), progress)) {
-                    RecordReader reader = switch (format) {
-                        case CANDIDATES, PROMPTS -> new JsonlPromptReader(format, name);
-                        case TRL -> new TrlReader(name);
-                        case CSV -> new CsvReader(name);
-                    };
-                    reader.read(in, source.name(), writer, progress);
-                }
-                writer.finish();
-                if (writer.prompts() == 0) throw new InputException(source.name(), 0, null, "the file holds no records");
+                Result r = write(c, source, sha, format, baseName, progress);
                 c.commit();
-                Dataset d = workspace.datasets().get(datasetId).orElseThrow();
-                return new Result(d, format, writer.prompts(), writer.candidates(), writer.pairs());
+                return new Result(workspace.datasets().get(r.dataset().id()).orElseThrow(), r.format(), r.prompts(), r.candidates(), r.pairs());
             } catch (Throwable t) {
                 c.rollback();
                 throw t;
             }
         } catch (SQLException e) {
             throw new StoreException("import of " + source.name() + " failed and was rolled back: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Imports {@code source} as a new dataset on the caller's transaction, without committing (a colleague bundle
+     * writes its dataset, LFs, gold and pair sets in one transaction). The returned dataset's counts are not filled.
+     *
+     * @param sha256 recorded as the dataset's source hash (a second dataset with the same hash is refused)
+     */
+    public static Result importOn(Connection c, ImportSource source, ImportFormat format, String datasetName, String sha256,
+                                  Progress progress) throws SQLException {
+        return write(c, source, sha256, format, datasetName, progress);
+    }
+
+    private static Result write(Connection c, ImportSource source, String sha, ImportFormat format, String baseName,
+                                Progress progress) throws SQLException {
+        ImportWriter writer = new ImportWriter(c, source.name());
+        String name = writer.uniqueDatasetName(baseName);
+        long datasetId = writer.createDataset(name, source.name(), sha, format);
+        try (CountingInput in = new CountingInput(source.open(), source.size(), progress)) {
+            RecordReader reader = switch (format) {
+                case CANDIDATES, PROMPTS -> new JsonlPromptReader(format, name);
+                case TRL -> new TrlReader(name);
+                case CSV -> new CsvReader(name);
+            };
+            reader.read(in, source.name(), writer, progress);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + source.name() + ": " + e.getMessage(), e);
         }
+        writer.finish();
+        if (writer.prompts() == 0) throw new InputException(source.name(), 0, null, "the file holds no records");
+        Dataset d = new Dataset(datasetId, name, source.name(), sha, format.cliName(), java.time.Instant.now(),
+                writer.prompts(), writer.candidates());
+        return new Result(d, format, writer.prompts(), writer.candidates(), writer.pairs());
     }
 
     /** Reads the first record to tell a candidates file from a TRL pair file or a prompt-only file. */
