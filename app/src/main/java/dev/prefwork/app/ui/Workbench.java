@@ -17,9 +17,15 @@ import dev.prefwork.app.ui.shell.MainWindow;
 import dev.prefwork.app.ui.shell.Step;
 import dev.prefwork.app.ui.task.FxTaskExecutor;
 import dev.prefwork.app.ui.task.TaskMonitor;
+import dev.prefwork.app.ui.training.RunsView;
+import dev.prefwork.app.ui.training.RunsViewModel;
+import dev.prefwork.app.ui.training.TrainingSession;
+import dev.prefwork.app.ui.training.TrainingView;
+import dev.prefwork.app.ui.training.TrainingViewModel;
 import dev.prefwork.app.ui.workspace.ImportViewModel;
 import dev.prefwork.app.ui.workspace.SettingsStore;
 import dev.prefwork.app.ui.workspace.WorkspaceService;
+import javafx.application.Platform;
 import javafx.geometry.Rectangle2D;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
@@ -63,6 +69,8 @@ public final class Workbench {
     public static final String COMPARE = "compare";
     public static final String LF_STUDIO = "lf-studio";
     public static final String LABEL_MODEL = "label-model";
+    public static final String TRAINING = "training";
+    public static final String RUNS = "runs";
 
     /** System property naming the step to show first (screenshots, demos): {@code -Dprefwork.startStep=lf-studio}. */
     public static final String START_STEP_PROPERTY = "prefwork.startStep";
@@ -83,6 +91,9 @@ public final class Workbench {
     private final LabelModelViewModel labelModelViewModel;
     private final LfStudioViewModel lfStudioViewModel;
     private final MainViewModel mainViewModel;
+    private final TrainingSession trainingSession;
+    private final TrainingViewModel trainingViewModel;
+    private final RunsViewModel runsViewModel;
     private MainWindow window;
     private Stage stage;
 
@@ -104,6 +115,9 @@ public final class Workbench {
         this.lfStudioViewModel = new LfStudioViewModel(workspaces, executor, notifier,
                 LfStudioViewModel.Debounce.fx(LfStudioViewModel.PREVIEW_DEBOUNCE));
         this.mainViewModel = new MainViewModel(workspaces, settings);
+        this.trainingSession = new TrainingSession(workspaces, executor, notifier, settings, paths.trainerTools(), Platform::runLater);
+        this.trainingViewModel = new TrainingViewModel(trainingSession);
+        this.runsViewModel = new RunsViewModel(trainingSession);
     }
 
     /** The pipeline steps; a later release replaces a {@code comingSoon} with {@code available(…, view factory)}. */
@@ -127,10 +141,12 @@ public final class Workbench {
                 Step.comingSoon("curate", "Curate & export",
                         "Turn rankings into chosen/rejected pairs and export them as TRL JSONL, a Hugging Face dataset folder or a colleague bundle.",
                         Icons.EXPORT),
-                Step.comingSoon("training", "Training",
-                        "Launch a DPO training run on the curated pairs and watch its loss and rewards live.", Icons.TRAINING),
-                Step.comingSoon("runs", "Runs",
-                        "Every training run with its settings, metrics and artifacts, to compare, resume or hand over.", Icons.RUNS));
+                Step.available(TRAINING, "Training",
+                        "Launch a DPO training run on the curated pairs and watch its loss and rewards live.", Icons.TRAINING,
+                        actions -> new TrainingView(trainingViewModel)),
+                Step.available(RUNS, "Runs",
+                        "Every training run with its settings, metrics and artifacts, to compare, resume or hand over.", Icons.RUNS,
+                        actions -> new RunsView(runsViewModel)));
     }
 
     /** Builds the window on {@code stage}, shows it, then opens the workspace in the background. */
@@ -147,6 +163,14 @@ public final class Workbench {
         window = new MainWindow(stage, mainViewModel, importViewModel, monitor, settings, steps());
         promptsViewModel.setOnOpenPrompt(id -> window.promptOpened(id));
         labelModelViewModel.setOnOpenPrompt(id -> window.promptOpened(id));
+        runsViewModel.setOnWatch(id -> {
+            trainingViewModel.watch(id);
+            window.showStep(TRAINING);
+        });
+        runsViewModel.setOnResume(id -> {
+            trainingViewModel.resume(id);
+            window.showStep(TRAINING);
+        });
         mainViewModel.addPromptOpenedListener(id -> {
             compareViewModel.open(id);
             window.showStep(COMPARE);
@@ -206,7 +230,8 @@ public final class Workbench {
         executor.close();
         labelModelViewModel.close();
         lfStudioViewModel.close();
-        workspaces.close();
+        workspaces.close();   // stops following training runs first; their trainers keep running
+        trainingSession.close();
     }
 
     public AppPaths paths() { return paths; }
@@ -230,6 +255,12 @@ public final class Workbench {
     public LabelModelViewModel labelModelViewModel() { return labelModelViewModel; }
 
     public LfStudioViewModel lfStudioViewModel() { return lfStudioViewModel; }
+
+    public TrainingSession trainingSession() { return trainingSession; }
+
+    public TrainingViewModel trainingViewModel() { return trainingViewModel; }
+
+    public RunsViewModel runsViewModel() { return runsViewModel; }
 
     /**
      * "Make an LF from this": opens the LF studio with a new keyword LF for {@code selectedText} (text the expert
