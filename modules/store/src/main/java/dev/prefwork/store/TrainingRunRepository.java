@@ -27,7 +27,7 @@ public final class TrainingRunRepository {
     public record Row(long id, String name, String status, String configJson, String pairSource, int pairCount,
                       String model, String runDir, String python, Long pid, Instant pidStartedAt, Instant createdAt,
                       Instant startedAt, Instant endedAt, Integer totalSteps, int lastStep, String finalMetricsJson,
-                      String artifactsJson, String error, Integer exitCode, long logOffset) {
+                      String artifactsJson, String error, Integer exitCode, long logOffset, double runSeconds) {
     }
 
     /** One metric line of a run: {@code json} is the object the trainer printed. */
@@ -36,7 +36,7 @@ public final class TrainingRunRepository {
 
     private static final String COLUMNS = "id, name, status, config, pair_source, pair_count, model, run_dir, python, pid, "
             + "pid_started_at, created_at, started_at, ended_at, total_steps, last_step, final_metrics, artifacts, error, "
-            + "exit_code, log_offset";
+            + "exit_code, log_offset, run_seconds";
 
     private final Jdbc jdbc;
 
@@ -130,11 +130,18 @@ public final class TrainingRunRepository {
         });
     }
 
-    /** The run ended: its status, final metrics, artifacts, error and exit code. */
-    public void finish(long id, String status, String finalMetricsJson, String artifactsJson, String error, Integer exitCode) {
+    /**
+     * The run ended at {@code endedAt}: its status, final metrics, artifacts, error and exit code; the time since
+     * this start of its trainer is added to its run time.
+     */
+    public void finish(long id, String status, Instant endedAt, String finalMetricsJson, String artifactsJson, String error,
+                       Integer exitCode) {
+        OffsetDateTime end = (endedAt == null ? Instant.now() : endedAt).atOffset(ZoneOffset.UTC);
         jdbc.update("UPDATE training_run SET status = ?, ended_at = ?, final_metrics = COALESCE(?, final_metrics), "
-                        + "artifacts = COALESCE(?, artifacts), error = ?, exit_code = ?, pid = NULL WHERE id = ?",
-                status, OffsetDateTime.now(), finalMetricsJson, artifactsJson, error, exitCode, id);
+                        + "artifacts = COALESCE(?, artifacts), error = ?, exit_code = ?, pid = NULL, "
+                        + "run_seconds = run_seconds + GREATEST(0, COALESCE(DATEDIFF('MILLISECOND', COALESCE(pid_started_at, started_at), ?), 0)) / 1000.0 "
+                        + "WHERE id = ?",
+                status, end, finalMetricsJson, artifactsJson, error, exitCode, end, id);
     }
 
     public List<Metric> metrics(long id) {
@@ -163,7 +170,7 @@ public final class TrainingRunRepository {
         return new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6),
                 rs.getString(7), rs.getString(8), rs.getString(9), Jdbc.getLong(rs, "pid"), instant(rs, 11), instant(rs, 12),
                 instant(rs, 13), instant(rs, 14), (Integer) rs.getObject(15), rs.getInt(16), rs.getString(17),
-                rs.getString(18), rs.getString(19), (Integer) rs.getObject(20), rs.getLong(21));
+                rs.getString(18), rs.getString(19), (Integer) rs.getObject(20), rs.getLong(21), rs.getDouble(22));
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {

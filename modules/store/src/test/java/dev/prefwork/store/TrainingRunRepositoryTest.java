@@ -63,13 +63,14 @@ class TrainingRunRepositoryTest {
         assertThat(m.get(1).eval()).isTrue();
         assertThat(m.get(2).json()).contains("0.6");
 
-        runs.finish(id, TrainingRunRepository.FINISHED, "{\"loss\":0.6}", "[\"final/model.pt\"]", null, 0);
+        runs.finish(id, TrainingRunRepository.FINISHED, started.plusSeconds(90), "{\"loss\":0.6}", "[\"final/model.pt\"]", null, 0);
         r = runs.get(id).orElseThrow();
         assertThat(r.status()).isEqualTo(TrainingRunRepository.FINISHED);
         assertThat(r.endedAt()).isNotNull();
         assertThat(r.pid()).isNull();
         assertThat(r.finalMetricsJson()).isEqualTo("{\"loss\":0.6}");
         assertThat(r.exitCode()).isZero();
+        assertThat(r.runSeconds()).isEqualTo(90.0);   // from the trainer's start to its end
     }
 
     @Test
@@ -79,7 +80,7 @@ class TrainingRunRepositoryTest {
         runs.markStarted(id, 1, null, "py", null);
         runs.append(id, List.of(new Metric(0, 1, null, false, "{}"), new Metric(1, 2, null, false, "{}"),
                 new Metric(2, 3, null, false, "{}")), 30, 3, 10);
-        runs.finish(id, TrainingRunRepository.FAILED, null, null, "killed", 137);
+        runs.finish(id, TrainingRunRepository.FAILED, null, null, null, "killed", 137);
         runs.markStarted(id, 2, null, "py", 2);
         assertThat(runs.metrics(id)).extracting(Metric::step).containsExactly(1, 2);
         Row r = runs.get(id).orElseThrow();
@@ -92,7 +93,7 @@ class TrainingRunRepositoryTest {
     void anUnknownStatusIsRefused() {
         TrainingRunRepository runs = ws.trainingRuns();
         long id = runs.create("r", "{}", "pairs", 4, "m", i -> "d" + i);
-        assertThatThrownBy(() -> runs.finish(id, "exploded", null, null, null, null)).isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> runs.finish(id, "exploded", null, null, null, null, null)).isInstanceOf(StoreException.class);
     }
 
     @Test

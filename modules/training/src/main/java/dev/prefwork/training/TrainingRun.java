@@ -9,11 +9,15 @@ import java.util.Map;
 /**
  * A training run as the history shows it: its settings, status, times, progress, final metrics and artifacts
  * (paths relative to its folder).
+ *
+ * @param runSeconds   time its trainer ran before this start (all starts, when it has ended)
+ * @param legStartedAt when the trainer last started (its process start)
  */
 public record TrainingRun(long id, String name, RunStatus status, TrainingConfig config, String configJson, String model,
                           String pairSource, int pairCount, Path dir, String python, Long pid, Instant createdAt,
                           Instant startedAt, Instant endedAt, Integer totalSteps, int lastStep,
-                          Map<String, Double> finalMetrics, List<String> artifacts, String error, Integer exitCode) {
+                          Map<String, Double> finalMetrics, List<String> artifacts, String error, Integer exitCode,
+                          double runSeconds, Instant legStartedAt) {
 
     public TrainingRun {
         finalMetrics = finalMetrics == null ? Map.of() : Map.copyOf(finalMetrics);
@@ -39,10 +43,11 @@ public record TrainingRun(long id, String name, RunStatus status, TrainingConfig
                 || ((status == RunStatus.CANCELLED || status == RunStatus.FAILED) && checkpointStep() != null);
     }
 
-    /** Time from start to end (to {@code now} while running); zero before it started. */
+    /** The time its trainer ran, summed over a cancel and a resume (up to {@code now} while running). */
     public Duration duration(Instant now) {
-        if (startedAt == null) return Duration.ZERO;
-        return Duration.between(startedAt, endedAt != null ? endedAt : now);
+        Duration d = Duration.ofMillis(Math.round(runSeconds * 1000));
+        if (status == RunStatus.RUNNING && legStartedAt != null) d = d.plus(Duration.between(legStartedAt, now));
+        return d.isNegative() ? Duration.ZERO : d;
     }
 
     /** A final metric, NaN when the run has none. */

@@ -181,14 +181,20 @@ public final class TrainingService implements AutoCloseable {
 
     /** Continues a cancelled or failed run from its checkpoint (a prepared one starts from the beginning). */
     public TrainingRun resume(long id, Path python) {
+        TrainingRun run = checkResumable(id);
+        return launch(id, python, run.status() != RunStatus.PREPARED);
+    }
+
+    /** The run when {@link #resume} can continue it; else an {@link InputException} saying why not. */
+    public TrainingRun checkResumable(long id) {
         TrainingRun run = run(id).orElseThrow(() -> new InputException("no training run " + id));
-        if (run.status() == RunStatus.PREPARED) return launch(id, python, false);
+        if (run.status() == RunStatus.PREPARED) return run;
         if (run.status() == RunStatus.RUNNING) throw new InputException("run " + id + " is still running");
         if (run.status() == RunStatus.FINISHED) throw new InputException("run " + id + " has finished; there is nothing to resume");
         if (run.checkpointStep() == null) {
             throw new InputException("run " + id + " has no checkpoint to resume from (it stopped before saving one); start a new run");
         }
-        return launch(id, python, true);
+        return run;
     }
 
     private synchronized TrainingRun launch(long id, Path python, boolean resume) {
@@ -211,7 +217,7 @@ public final class TrainingService implements AutoCloseable {
             process = pb.start();
             process.getOutputStream().close();
         } catch (IOException e) {
-            repo.finish(id, TrainingRunRepository.FAILED, null, null, "could not start " + python + ": " + e.getMessage(), null);
+            repo.finish(id, TrainingRunRepository.FAILED, null, null, null, "could not start " + python + ": " + e.getMessage(), null);
             notifyRun(id);
             throw new InputException("could not start the trainer with " + python + ": " + e.getMessage());
         }
@@ -492,7 +498,9 @@ public final class TrainingService implements AutoCloseable {
                 List<String> err = tail(dir.resolve(RunFolder.STDERR), 6);
                 message = err.isEmpty() || error != null ? why : why + "; the end of stderr.log:\n" + String.join("\n", err);
             }
-            repo.finish(id, status, metrics, artifacts, message, exit);
+            // a trainer found gone after a restart ended when it last wrote its log
+            java.time.Instant endedAt = process != null ? java.time.Instant.now() : lastWritten(dir.resolve(RunFolder.STDOUT));
+            repo.finish(id, status, endedAt, metrics, artifacts, message, exit);
             notifyRun(id);
         }
     }
@@ -547,6 +555,14 @@ public final class TrainingService implements AutoCloseable {
         return -1;
     }
 
+    private static java.time.Instant lastWritten(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toInstant();
+        } catch (IOException e) {
+            return java.time.Instant.now();
+        }
+    }
+
     private static long size(Path file) {
         try {
             return Files.isRegularFile(file) ? Files.size(file) : 0;
@@ -586,6 +602,7 @@ public final class TrainingService implements AutoCloseable {
         }
         return new TrainingRun(r.id(), r.name(), RunStatus.of(r.status()), config, r.configJson(), r.model(), r.pairSource(),
                 r.pairCount(), Path.of(r.runDir()), r.python(), r.pid(), r.createdAt(), r.startedAt(), r.endedAt(),
-                r.totalSteps(), r.lastStep(), metrics, artifacts, r.error(), r.exitCode());
+                r.totalSteps(), r.lastStep(), metrics, artifacts, r.error(), r.exitCode(), r.runSeconds(),
+                r.pidStartedAt() != null ? r.pidStartedAt() : r.startedAt());
     }
 }
