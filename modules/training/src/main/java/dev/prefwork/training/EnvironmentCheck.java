@@ -39,11 +39,13 @@ public final class EnvironmentCheck {
             if (chosen != null) return chosen.advice();
             if (interpreters.isEmpty()) {
                 return List.of(new PythonReport.Advice("Python", "No Python interpreter was found (looked on PATH and in "
-                        + "/usr/bin, /usr/local/bin). Install Python 3 with torch, or name an interpreter.", true));
+                        + "/usr/bin, /usr/local/bin). Install Python 3 with torch, or name an interpreter.",
+                        "no interpreter found: install Python 3 with torch", true));
             }
             return List.of(new PythonReport.Advice("torch", "None of the " + interpreters.size() + " Python interpreters found"
                     + " has torch. Install it for one of them (`python3 -m pip install torch`, or on Debian/Ubuntu"
-                    + " `sudo apt install python3-torch`), or name an interpreter that has it.", true));
+                    + " `sudo apt install python3-torch`), or name an interpreter that has it.",
+                    "no interpreter has torch: pip install torch (or apt install python3-torch)", true));
         }
     }
 

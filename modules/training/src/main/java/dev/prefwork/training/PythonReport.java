@@ -16,8 +16,13 @@ public record PythonReport(Path path, String version, String torch, String torch
     public record Gpu(String name, double memoryGb) {
     }
 
-    /** One missing piece and what to do about it. */
-    public record Advice(String what, String message, boolean blocking) {
+    /**
+     * One missing piece and what to do about it.
+     *
+     * @param brief    the same in a few words, for a narrow panel
+     * @param blocking training cannot start without it
+     */
+    public record Advice(String what, String message, String brief, boolean blocking) {
     }
 
     public PythonReport {
@@ -67,27 +72,30 @@ public record PythonReport(Path path, String version, String torch, String torch
         List<Advice> out = new ArrayList<>();
         if (!runs()) {
             out.add(new Advice("Python", path + " could not be run: " + problem
-                    + ". Choose another interpreter, or install Python 3.8 or newer.", true));
+                    + ". Choose another interpreter, or install Python 3.8 or newer.", "cannot be run: " + problem, true));
             return out;
         }
         if (torch == null) {
             out.add(new Advice("torch", "torch is not installed for " + path + (torchError == null ? "" : " (" + torchError + ")")
                     + ". Install it with `" + path + " -m pip install torch` (for a GPU, the CUDA build from pytorch.org),"
-                    + " or on Debian/Ubuntu `sudo apt install python3-torch` (CPU only).", true));
+                    + " or on Debian/Ubuntu `sudo apt install python3-torch` (CPU only).",
+                    "not installed: pip install torch (or apt install python3-torch)", true));
             return out;
         }
         if (!cuda) {
             out.add(new Advice("CUDA", "torch sees no CUDA GPU, so training runs on the CPU: fine for the tiny test model,"
                     + " far too slow for a real one. On a machine with an NVIDIA GPU install its driver and a CUDA build of"
-                    + " torch (pytorch.org).", false));
+                    + " torch (pytorch.org).", "no GPU: training runs on the CPU (fine for the tiny test model)", false));
         }
         if (transformers == null) {
             out.add(new Advice("transformers", "transformers is not installed: it is needed to train a real model (the"
-                    + " tiny test model works without it). Install it with `" + path + " -m pip install transformers`.", false));
+                    + " tiny test model works without it). Install it with `" + path + " -m pip install transformers`.",
+                    "missing, needed for real models: pip install transformers", false));
         }
         if (peft == null) {
             out.add(new Advice("peft", "peft is not installed: it is needed for LoRA on a real model (or choose full"
-                    + " fine-tuning). Install it with `" + path + " -m pip install peft`.", false));
+                    + " fine-tuning). Install it with `" + path + " -m pip install peft`.",
+                    "missing, needed for LoRA on real models: pip install peft", false));
         }
         return out;
     }

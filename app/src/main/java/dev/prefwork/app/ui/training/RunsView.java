@@ -44,7 +44,7 @@ import java.util.function.Function;
  */
 public final class RunsView implements Step.StepView {
 
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("MMM d, HH:mm", java.util.Locale.ENGLISH).withZone(ZoneId.systemDefault());
 
     private final RunsViewModel vm;
     private final BorderPane root = new BorderPane();
@@ -115,15 +115,15 @@ public final class RunsView implements Step.StepView {
             }
         });
         table.getColumns().add(status);
-        table.getColumns().add(column("Name", TrainingRun::name, 190));
-        table.getColumns().add(column("Started", r -> r.startedAt() == null ? "–" : WHEN.format(r.startedAt()), 120));
-        table.getColumns().add(column("Duration", r -> TrainingViewModel.duration(r.duration(Instant.now())), 75));
+        table.getColumns().add(column("Name", TrainingRun::name, 170));
+        table.getColumns().add(column("Started", r -> r.startedAt() == null ? "–" : WHEN.format(r.startedAt()), 125));
+        table.getColumns().add(column("Ran", r -> TrainingViewModel.duration(r.duration(Instant.now())), 70));
         table.getColumns().add(column("Steps", r -> r.totalSteps() == null ? String.valueOf(r.lastStep())
                 : r.lastStep() + " / " + r.totalSteps(), 80));
         table.getColumns().add(column("Loss", r -> RunsViewModel.format("loss", r.metric("loss")), 70));
-        table.getColumns().add(column("Margin", r -> RunsViewModel.format("rewards/margins", r.metric("rewards/margins")), 70));
-        table.getColumns().add(column("Accuracy", r -> RunsViewModel.format("rewards/accuracies", r.metric("rewards/accuracies")), 75));
-        table.getColumns().add(column("Held-out acc.", r -> RunsViewModel.format("eval_rewards/accuracies", r.metric("eval_rewards/accuracies")), 95));
+        table.getColumns().add(column("Margin", r -> RunsViewModel.format("rewards/margins", r.metric("rewards/margins")), 75));
+        table.getColumns().add(column("Accuracy", r -> RunsViewModel.format("rewards/accuracies", r.metric("rewards/accuracies")), 85));
+        table.getColumns().add(column("Held out", r -> RunsViewModel.format("eval_rewards/accuracies", r.metric("eval_rewards/accuracies")), 80));
         table.getColumns().add(column("Settings", r -> r.config().summary(), 260));
         table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> vm.selectedProperty().set(b));
         vm.selectedProperty().addListener((o, a, b) -> {
@@ -177,6 +177,7 @@ public final class RunsView implements Step.StepView {
         TextArea details = new TextArea();
         details.setId("runs-details");
         details.setEditable(false);
+        details.setWrapText(true);
         details.getStyleClass().add("training-log");
         details.textProperty().bind(Bindings.createStringBinding(() -> {
             String d = vm.detailsProperty().get();
@@ -247,6 +248,8 @@ public final class RunsView implements Step.StepView {
         TableColumn<TrainingRun, String> c = new TableColumn<>(title);
         c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(value.apply(d.getValue())));
         c.setPrefWidth(width);
+        // the figures keep their width; the name and the settings give way on a small screen
+        if (!title.equals("Name") && !title.equals("Settings")) c.setMinWidth(width);
         return c;
     }
 }

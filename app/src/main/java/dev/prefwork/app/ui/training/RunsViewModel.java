@@ -42,6 +42,8 @@ public final class RunsViewModel {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final java.time.format.DateTimeFormatter WHEN = java.time.format.DateTimeFormatter
+            .ofPattern("yyyy-MM-dd HH:mm:ss").withZone(java.time.ZoneId.systemDefault());
 
     private final TrainingSession session;
     private final TaskExecutor executor;
@@ -181,7 +183,7 @@ public final class RunsViewModel {
         sb.append("Settings: ").append(r.config().summary()).append('\n');
         if (r.python() != null) sb.append("Python: ").append(r.python()).append('\n');
         sb.append("Folder: ").append(r.dir()).append('\n');
-        sb.append("Started: ").append(r.startedAt() == null ? "not yet" : r.startedAt()).append(" · duration ")
+        sb.append("Started: ").append(r.startedAt() == null ? "not yet" : WHEN.format(r.startedAt())).append(" · ran ")
                 .append(TrainingViewModel.duration(r.duration(java.time.Instant.now()))).append('\n');
         if (r.totalSteps() != null) sb.append(String.format(Locale.ROOT, "Steps: %,d of %,d%n", r.lastStep(), r.totalSteps()));
         if (r.checkpointStep() != null) sb.append("Checkpoint: step ").append(r.checkpointStep()).append(" (Resume continues from it)\n");

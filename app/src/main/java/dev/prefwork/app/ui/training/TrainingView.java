@@ -114,7 +114,6 @@ public final class TrainingView implements Step.StepView {
         ProgressBar progress = new ProgressBar();
         progress.setId("training-progress");
         progress.progressProperty().bind(vm.progressProperty());
-        progress.setPrefWidth(180);
         progress.visibleProperty().bind(vm.runProperty().isNotNull());
         Button cancel = new Button("Cancel");
         cancel.setId("training-cancel");
@@ -134,6 +133,8 @@ public final class TrainingView implements Step.StepView {
         resume.setTooltip(new Tooltip("Continue this run from its last checkpoint."));
         resume.disableProperty().bind(vm.canResumeProperty().not());
         resume.setOnAction(e -> vm.resume());
+        for (Region r : new Region[]{cancel, force, resume, progress}) r.setMinWidth(Region.USE_PREF_SIZE);
+        progress.setPrefWidth(140);
         HBox bar = new HBox(10, runText, progress, cancel, force, resume);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(8, 12, 8, 12));
@@ -164,8 +165,9 @@ public final class TrainingView implements Step.StepView {
         Runnable fill = () -> {
             advice.getChildren().clear();
             for (PythonReport.Advice a : vm.advice()) {
-                Label l = new Label(a.what() + ": " + a.message());
+                Label l = new Label(a.what() + ": " + a.brief());
                 l.setWrapText(true);
+                l.setTooltip(new Tooltip(a.message()));
                 l.getStyleClass().addAll(Styles.TEXT_SMALL, a.blocking() ? Styles.DANGER : Styles.WARNING);
                 advice.getChildren().add(l);
             }
@@ -413,6 +415,7 @@ public final class TrainingView implements Step.StepView {
         log.setWrapText(false);
         log.setPrefRowCount(10);
         log.getStyleClass().add("training-log");
+        log.setFocusTraversable(false);   // else a disabled Start hands it the focus and the page scrolls to it
         vm.log().addListener((ListChangeListener<String>) c -> {
             log.setText(String.join("\n", vm.log()));
             log.setScrollTop(Double.MAX_VALUE);

@@ -167,6 +167,8 @@ public final class TrainingViewModel {
                 if (run.get() != null && run.get().id() == runId) appendLog(lines);
             }
         });
+        readModel();
+        checkPairs();
         recompute();
     }
 
@@ -532,7 +534,7 @@ public final class TrainingViewModel {
             case PREPARED -> "prepared, not started";
             case RUNNING -> "running, " + steps;
             case FINISHED -> String.format(Locale.ROOT, "finished, %,d steps", r.lastStep());
-            case CANCELLED -> "cancelled at step " + r.lastStep() + (r.resumable() ? " (Resume continues from its checkpoint)" : "");
+            case CANCELLED -> "cancelled at step " + r.lastStep() + (r.resumable() ? ", resumable" : "");
             case FAILED -> "failed" + (r.error() == null ? "" : ": " + firstLine(r.error()));
         };
         return "Run " + r.id() + " · " + r.name() + " · " + status + " · " + duration(r.duration(now));
