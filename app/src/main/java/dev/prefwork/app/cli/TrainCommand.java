@@ -70,6 +70,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lora-r", paramLabel = "R", description = "LoRA rank (default 16).")
     Integer loraR;
 
+    @Option(names = "--merge-adapter", description = "LoRA: also save the adapter merged into the model's weights.")
+    boolean mergeAdapter;
+
     @Option(names = "--loss", paramLabel = "TYPE", description = "sigmoid (DPO, default), ipo or hinge.")
     String loss;
 
@@ -264,6 +267,7 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         if (loraR != null) b.loraR = loraR;
+        if (mergeAdapter) b.mergeAdapter = true;
         if (loss != null) b.lossType = loss;
         if (beta != null) b.beta = beta;
         if (learningRate != null) b.learningRate = learningRate;

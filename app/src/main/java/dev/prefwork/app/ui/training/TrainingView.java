@@ -264,7 +264,13 @@ public final class TrainingView implements Step.StepView {
                 m -> "lora".equals(m) ? "LoRA adapter (reference: adapter off)" : "Full fine-tuning (frozen reference copy)");
         Spinner<Integer> r = intSpinner("training-lora-r", 1, 512, 8, vm.loraRProperty());
         TextField alpha = numberField("training-lora-alpha", vm.loraAlphaProperty(), "%.0f");
-        GridPane lora = form(new String[]{"LoRA r", "LoRA alpha"}, r, alpha);
+        CheckBox merge = new CheckBox("Also save the merged weights");
+        merge.setId("training-merge");
+        merge.selectedProperty().bindBidirectional(vm.mergeAdapterProperty());
+        merge.setTooltip(new Tooltip("Besides the adapter, write the model with the adapter folded in (final/merged): "
+                + "a full model any tool can load, as large as the base model."));
+        GridPane loraForm = form(new String[]{"LoRA r", "LoRA alpha"}, r, alpha);
+        VBox lora = new VBox(6, loraForm, merge);
         lora.visibleProperty().bind(vm.methodProperty().isEqualTo("lora"));
         lora.managedProperty().bind(lora.visibleProperty());
 

@@ -84,6 +84,7 @@ public final class TrainingViewModel {
     private final StringProperty method = new SimpleStringProperty(this, "method");
     private final IntegerProperty loraR = new SimpleIntegerProperty(this, "loraR");
     private final DoubleProperty loraAlpha = new SimpleDoubleProperty(this, "loraAlpha");
+    private final BooleanProperty mergeAdapter = new SimpleBooleanProperty(this, "mergeAdapter");
     private final StringProperty lossType = new SimpleStringProperty(this, "lossType");
     private final DoubleProperty beta = new SimpleDoubleProperty(this, "beta");
     private final DoubleProperty learningRate = new SimpleDoubleProperty(this, "learningRate");
@@ -186,6 +187,8 @@ public final class TrainingViewModel {
     public StringProperty methodProperty() { return method; }
     public IntegerProperty loraRProperty() { return loraR; }
     public DoubleProperty loraAlphaProperty() { return loraAlpha; }
+    /** LoRA: also write the adapter merged into the model's weights. */
+    public BooleanProperty mergeAdapterProperty() { return mergeAdapter; }
     public StringProperty lossTypeProperty() { return lossType; }
     public DoubleProperty betaProperty() { return beta; }
     public DoubleProperty learningRateProperty() { return learningRate; }
@@ -237,6 +240,7 @@ public final class TrainingViewModel {
         b.method = method.get();
         b.loraR = loraR.get();
         b.loraAlpha = loraAlpha.get();
+        b.mergeAdapter = mergeAdapter.get();
         b.lossType = lossType.get();
         b.beta = beta.get();
         b.learningRate = learningRate.get();
@@ -262,6 +266,7 @@ public final class TrainingViewModel {
         method.set(c.method());
         loraR.set(c.loraR());
         loraAlpha.set(c.loraAlpha());
+        mergeAdapter.set(c.mergeAdapter());
         lossType.set(c.lossType());
         beta.set(c.beta());
         learningRate.set(c.learningRate());
