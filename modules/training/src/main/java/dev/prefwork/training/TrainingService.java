@@ -402,8 +402,9 @@ public final class TrainingService implements AutoCloseable {
 
         /** Reads what the trainer wrote since the last call; {@code eof}: it has exited, so a last unterminated line counts. */
         void drain(boolean eof) {
-            List<String> log = readStderr();
+            List<Object> heard = new ArrayList<>(readStderr());   // log lines (String) and points, in the order written
             Path out = dir.resolve(RunFolder.STDOUT);
+            boolean changed = false;
             while (true) {
                 byte[] chunk = read(out, offset, CHUNK);
                 int usable = lastNewline(chunk) + 1;
@@ -412,29 +413,46 @@ public final class TrainingService implements AutoCloseable {
                 if (usable <= 0) break;
                 String text = new String(chunk, 0, usable, StandardCharsets.UTF_8);
                 List<TrainingRunRepository.Metric> rows = new ArrayList<>();
-                List<MetricPoint> points = new ArrayList<>();
-                boolean changed = false;
                 for (String line : text.split("\n")) {
                     if (line.isBlank()) continue;
                     MetricStream.Line parsed = MetricStream.parse(line, seq);
                     if (parsed instanceof MetricStream.Metric m) {
                         rows.add(new TrainingRunRepository.Metric(seq++, m.point().step(), m.point().epoch(), m.point().eval(), m.json()));
-                        points.add(m.point());
+                        heard.add(m.point());
                         lastStep = Math.max(lastStep, m.point().step());
+                        changed = true;
                     } else if (parsed instanceof MetricStream.Event e) {
                         changed |= event(e);
-                        log.add(describe(e));
+                        heard.add(describe(e));
                     } else {
-                        log.add(((MetricStream.Text) parsed).text());
+                        heard.add(((MetricStream.Text) parsed).text());
                     }
                 }
                 offset += usable;
-                repo.append(id, rows, offset, lastStep, totalSteps);
-                if (!points.isEmpty()) for (Listener l : listeners) l.metrics(id, points);
-                if (changed || !points.isEmpty()) notifyRun(id);
+                repo.append(id, rows, offset, lastStep, totalSteps);   // the lines and how far they were read, together
                 if (chunk.length < CHUNK) break;
             }
-            if (!log.isEmpty()) for (Listener l : listeners) l.log(id, log);
+            tell(heard);
+            if (changed) notifyRun(id);
+        }
+
+        /** Passes log lines and points on in the order they were written, each run of one kind in one call. */
+        private void tell(List<Object> heard) {
+            int i = 0;
+            while (i < heard.size()) {
+                boolean points = heard.get(i) instanceof MetricPoint;
+                int j = i;
+                while (j < heard.size() && (heard.get(j) instanceof MetricPoint) == points) j++;
+                List<Object> run = heard.subList(i, j);
+                if (points) {
+                    List<MetricPoint> ps = run.stream().map(MetricPoint.class::cast).toList();
+                    for (Listener l : listeners) l.metrics(id, ps);
+                } else {
+                    List<String> lines = run.stream().map(String.class::cast).toList();
+                    for (Listener l : listeners) l.log(id, lines);
+                }
+                i = j;
+            }
         }
 
         private List<String> readStderr() {
