@@ -43,6 +43,11 @@ public record AppPaths(Path home) {
         return home.resolve("settings.json");
     }
 
+    /** Where the Python trainer is unpacked for the environment check and the tiny test model. */
+    public Path trainerTools() {
+        return home.resolve("trainer");
+    }
+
     /** DJL's model cache (kept out of ~/.djl.ai so an installed app writes only under its own folder). */
     public Path djlCache() {
         return home.resolve("djl-cache");

@@ -21,9 +21,15 @@ import dev.prefwork.app.ui.shell.MainWindow;
 import dev.prefwork.app.ui.shell.Step;
 import dev.prefwork.app.ui.task.FxTaskExecutor;
 import dev.prefwork.app.ui.task.TaskMonitor;
+import dev.prefwork.app.ui.training.RunsView;
+import dev.prefwork.app.ui.training.RunsViewModel;
+import dev.prefwork.app.ui.training.TrainingSession;
+import dev.prefwork.app.ui.training.TrainingView;
+import dev.prefwork.app.ui.training.TrainingViewModel;
 import dev.prefwork.app.ui.workspace.ImportViewModel;
 import dev.prefwork.app.ui.workspace.SettingsStore;
 import dev.prefwork.app.ui.workspace.WorkspaceService;
+import javafx.application.Platform;
 import javafx.geometry.Rectangle2D;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
@@ -69,6 +75,8 @@ public final class Workbench {
     public static final String LF_STUDIO = "lf-studio";
     public static final String LABEL_MODEL = "label-model";
     public static final String CURATE = "curate";
+    public static final String TRAINING = "training";
+    public static final String RUNS = "runs";
 
     /** System property naming the step to show first (screenshots, demos): {@code -Dprefwork.startStep=lf-studio}. */
     public static final String START_STEP_PROPERTY = "prefwork.startStep";
@@ -91,6 +99,9 @@ public final class Workbench {
     private final GenerateViewModel generateViewModel;
     private final CurateViewModel curateViewModel;
     private final MainViewModel mainViewModel;
+    private final TrainingSession trainingSession;
+    private final TrainingViewModel trainingViewModel;
+    private final RunsViewModel runsViewModel;
     private MainWindow window;
     private Stage stage;
 
@@ -116,6 +127,9 @@ public final class Workbench {
         this.curateViewModel = new CurateViewModel(workspaces, executor, notifier,
                 LfStudioViewModel.Debounce.fx(LfStudioViewModel.PREVIEW_DEBOUNCE));
         this.mainViewModel = new MainViewModel(workspaces, settings);
+        this.trainingSession = new TrainingSession(workspaces, executor, notifier, settings, paths.trainerTools(), Platform::runLater);
+        this.trainingViewModel = new TrainingViewModel(trainingSession);
+        this.runsViewModel = new RunsViewModel(trainingSession);
     }
 
     /** The pipeline steps; a later release replaces a {@code comingSoon} with {@code available(…, view factory)}. */
@@ -142,10 +156,12 @@ public final class Workbench {
                 Step.available(CURATE, "Curate & export",
                         "Turn rankings into chosen/rejected pairs and export them as TRL JSONL, a Hugging Face dataset folder or a colleague bundle.",
                         Icons.EXPORT, actions -> new CurateView(curateViewModel)),
-                Step.comingSoon("training", "Training",
-                        "Launch a DPO training run on the curated pairs and watch its loss and rewards live.", Icons.TRAINING),
-                Step.comingSoon("runs", "Runs",
-                        "Every training run with its settings, metrics and artifacts, to compare, resume or hand over.", Icons.RUNS));
+                Step.available(TRAINING, "Training",
+                        "Launch a DPO training run on the curated pairs and watch its loss and rewards live.", Icons.TRAINING,
+                        actions -> new TrainingView(trainingViewModel)),
+                Step.available(RUNS, "Runs",
+                        "Every training run with its settings, metrics and artifacts, to compare, resume or hand over.", Icons.RUNS,
+                        actions -> new RunsView(runsViewModel)));
     }
 
     /** Builds the window on {@code stage}, shows it, then opens the workspace in the background. */
@@ -162,6 +178,14 @@ public final class Workbench {
         window = new MainWindow(stage, mainViewModel, importViewModel, monitor, settings, steps());
         promptsViewModel.setOnOpenPrompt(id -> window.promptOpened(id));
         labelModelViewModel.setOnOpenPrompt(id -> window.promptOpened(id));
+        runsViewModel.setOnWatch(id -> {
+            trainingViewModel.watch(id);
+            window.showStep(TRAINING);
+        });
+        runsViewModel.setOnResume(id -> {
+            trainingViewModel.resume(id);
+            window.showStep(TRAINING);
+        });
         mainViewModel.addPromptOpenedListener(id -> {
             compareViewModel.open(id);
             window.showStep(COMPARE);
@@ -226,7 +250,8 @@ public final class Workbench {
         labelModelViewModel.close();
         lfStudioViewModel.close();
         curateViewModel.close();
-        workspaces.close();
+        workspaces.close();   // stops following training runs first; their trainers keep running
+        trainingSession.close();
     }
 
     public AppPaths paths() { return paths; }
@@ -284,6 +309,12 @@ public final class Workbench {
         }
         curateViewModel.inspectBundle(zip);
     }
+
+    public TrainingSession trainingSession() { return trainingSession; }
+
+    public TrainingViewModel trainingViewModel() { return trainingViewModel; }
+
+    public RunsViewModel runsViewModel() { return runsViewModel; }
 
     /**
      * "Make an LF from this": opens the LF studio with a new keyword LF for {@code selectedText} (text the expert

@@ -186,6 +186,10 @@ public final class Workspace implements AutoCloseable {
 
     public GenerationJobRepository generationJobs() { return new GenerationJobRepository(jdbc); }
     public PairSetRepository pairSets() { return new PairSetRepository(jdbc); }
+    public TrainingRunRepository trainingRuns() { return new TrainingRunRepository(jdbc); }
+
+    /** Training run folders ({@code runs/run-<id>/}). */
+    public Path runsDir() { return dir.resolve("runs"); }
 
     /** Streaming reads of all prompts, candidates and gold for the engines. */
     public BulkReader bulk() { return new BulkReader(this, jdbc); }
