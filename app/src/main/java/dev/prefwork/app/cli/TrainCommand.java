@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prefwork.app.AppPaths;
 import dev.prefwork.core.InputException;
 import dev.prefwork.store.Workspace;
+import dev.prefwork.training.CuratedPairs;
 import dev.prefwork.training.EnvironmentCheck;
 import dev.prefwork.training.GoldPicksPairs;
 import dev.prefwork.training.MetricPoint;
@@ -38,6 +39,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
                 "The run folder (<workspace>/runs/run-<id>) holds config.json, the pairs, the trainer and a launch.sh for",
                 "torchrun on a multi-GPU machine. Examples:",
                 "  prefwork train my-ws --pairs my-ws/exports/pairs.jsonl --model /models/llama-3-8b",
+                "  prefwork train my-ws --pairs set --model /models/llama-3-8b   # the newest pair set from Curate & export",
                 "  prefwork train my-ws --pairs gold --model tiny       # try it: your gold picks, the tiny test model",
                 "  prefwork train my-ws --resume 3                       # continue run 3 from its checkpoint",
                 "  prefwork train --check-env                            # what the Python environment can do"})
@@ -52,7 +54,8 @@ final class TrainCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "<workspace>", description = "Workspace folder.")
     Path workspace;
 
-    @Option(names = "--pairs", paramLabel = "FILE|gold", description = "A TRL pair file (JSONL: prompt, chosen, rejected), or 'gold' for your best vs worst picks.")
+    @Option(names = "--pairs", paramLabel = "FILE|gold|set[:ID]", description = "A TRL pair file (JSONL: prompt, chosen, rejected), 'gold' for your best vs worst picks, "
+            + "or 'set' for the newest pair set saved in Curate & export ('set:3' for pair set #3, see `prefwork pairs <workspace> --list`).")
     String pairs;
 
     @Option(names = "--model", paramLabel = "FOLDER|tiny", description = "A model folder (transformers), or 'tiny': the trainer's tiny test model (made in <workspace>/models/tiny-dpo).")
@@ -164,7 +167,7 @@ final class TrainCommand implements Callable<Integer> {
                 run = service.resume(resume, py);
             } else {
                 // bad input first, then the interpreter (asking it costs a torch import)
-                PairSource source = "gold".equals(pairs) ? new GoldPicksPairs(ws) : new TrlPairFile(Path.of(pairs));
+                PairSource source = pairSource(ws, pairs);
                 source.check();
                 if (!"tiny".equals(model) && !java.nio.file.Files.isDirectory(Path.of(model))) {
                     throw new InputException("--model " + model + ": no such folder (name a model folder, or 'tiny')");
@@ -341,5 +344,19 @@ final class TrainCommand implements Callable<Integer> {
         long s = d.getSeconds();
         return s >= 3600 ? String.format(Locale.ROOT, "%dh %02dm", s / 3600, s / 60 % 60)
                 : s >= 60 ? String.format(Locale.ROOT, "%dm %02ds", s / 60, s % 60) : s + " s";
+    }
+
+    /** {@code --pairs}: a file, {@code gold}, {@code set} (the newest pair set) or {@code set:ID}. */
+    static PairSource pairSource(Workspace ws, String pairs) {
+        if ("gold".equals(pairs)) return new GoldPicksPairs(ws);
+        if ("set".equals(pairs)) return CuratedPairs.latest(ws);
+        if (pairs.startsWith("set:")) {
+            try {
+                return new CuratedPairs(ws, Long.parseLong(pairs.substring(4).strip()));
+            } catch (NumberFormatException e) {
+                throw new InputException("--pairs " + pairs + ": expected set:<id>, e.g. set:3");
+            }
+        }
+        return new TrlPairFile(Path.of(pairs));
     }
 }

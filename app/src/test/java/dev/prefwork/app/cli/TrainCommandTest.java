@@ -61,6 +61,34 @@ class TrainCommandTest {
     }
 
     @Test
+    void aCuratedPairSetTrainsOnExactlyWhatItsTrlExportHolds() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(PYTHON), "SKIPPED: no /usr/bin/python3 (install python3-torch)");
+        System.setProperty("prefwork.home", dir.resolve("home").toString());
+        try {
+            Path ws = dir.resolve("demo");
+            assertThat(cli("init", ws.toString(), "--demo").code()).isZero();
+            assertThat(cli("label-model", "fit", ws.toString()).code()).isZero();
+            PrefworkCliTest.Run pairs = cli("pairs", ws.toString(), "--strategy", "best-worst");
+            assertThat(pairs.code()).as(pairs.err()).isZero();
+            Path export = dir.resolve("set.jsonl");
+            assertThat(cli("export", ws.toString(), "--format", "trl", "--out", export.toString()).code()).isZero();
+
+            PrefworkCliTest.Run missing = cli("train", ws.toString(), "--pairs", "set:99", "--model", "tiny", "--python", PYTHON.toString());
+            assertThat(missing.code()).isEqualTo(2);
+            assertThat(missing.err()).contains("no pair set #99");
+
+            PrefworkCliTest.Run train = cli("train", ws.toString(), "--pairs", "set", "--model", "tiny", "--max-steps", "1",
+                    "--max-length", "64", "--python", PYTHON.toString());
+            Assumptions.assumeFalse(train.code() == 2 && train.err().contains("torch"), () -> "SKIPPED: " + train.err());
+            assertThat(train.code()).as(train.err() + train.out()).isZero();
+            assertThat(train.out()).contains("pair set #1");
+            assertThat(Files.readString(ws.resolve("runs/run-1/data/train.jsonl"))).isEqualTo(Files.readString(export));
+        } finally {
+            System.clearProperty("prefwork.home");
+        }
+    }
+
+    @Test
     void badInputExitsTwoAndSaysWhat() throws Exception {
         Path ws = dir.resolve("ws");
         assertThat(cli("init", ws.toString()).code()).isZero();

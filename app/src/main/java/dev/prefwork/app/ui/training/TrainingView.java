@@ -89,6 +89,7 @@ public final class TrainingView implements Step.StepView {
 
     @Override
     public void shown() {
+        vm.refreshPairSets(); // sets are saved in Curate & export, maybe since the last visit
         if (vm.interpreters().isEmpty() && !vm.checkingProperty().get()) vm.checkEnvironment();
     }
 
@@ -205,11 +206,22 @@ public final class TrainingView implements Step.StepView {
         gold.setId("training-pairs-gold");
         gold.setToggleGroup(group);
         gold.setUserData(PairChoice.GOLD);
-        group.selectToggle(vm.pairChoiceProperty().get() == PairChoice.GOLD ? gold : file);
+        RadioButton curated = new RadioButton("A pair set from Curate & export");
+        curated.setId("training-pairs-set");
+        curated.setToggleGroup(group);
+        curated.setUserData(PairChoice.PAIR_SET);
+        java.util.function.Function<PairChoice, RadioButton> button = c -> c == PairChoice.GOLD ? gold : c == PairChoice.PAIR_SET ? curated : file;
+        group.selectToggle(button.apply(vm.pairChoiceProperty().get()));
         group.selectedToggleProperty().addListener((o, a, b) -> {
             if (b != null) vm.pairChoiceProperty().set((PairChoice) b.getUserData());
         });
-        vm.pairChoiceProperty().addListener((o, a, b) -> group.selectToggle(b == PairChoice.GOLD ? gold : file));
+        vm.pairChoiceProperty().addListener((o, a, b) -> group.selectToggle(button.apply(b)));
+        ComboBox<TrainingViewModel.PairSetChoice> sets = new ComboBox<>(vm.pairSets());
+        sets.setId("training-pair-set");
+        sets.valueProperty().bindBidirectional(vm.pairSetProperty());
+        sets.setMaxWidth(Double.MAX_VALUE);
+        sets.setPromptText("no pair set saved yet");
+        sets.disableProperty().bind(vm.pairChoiceProperty().isNotEqualTo(PairChoice.PAIR_SET));
 
         TextField path = pathField("training-pair-file", vm.pairFileProperty(), "pairs.jsonl exported from Curate & export");
         Button browse = new Button("Browse…");
@@ -233,7 +245,7 @@ public final class TrainingView implements Step.StepView {
             status.getStyleClass().remove(Styles.DANGER);
             if (bad) status.getStyleClass().add(Styles.DANGER);
         });
-        return new VBox(6, section("Pairs"), file, fileRow, gold, status);
+        return new VBox(6, section("Pairs"), curated, sets, file, fileRow, gold, status);
     }
 
     private Node model() {

@@ -4,7 +4,9 @@ import dev.prefwork.app.ui.common.Notifier;
 import dev.prefwork.app.ui.task.BackgroundTask;
 import dev.prefwork.app.ui.task.TaskExecutor;
 import dev.prefwork.core.InputException;
+import dev.prefwork.store.PairSetRepository.StoredPairSet;
 import dev.prefwork.store.Workspace;
+import dev.prefwork.training.CuratedPairs;
 import dev.prefwork.training.EnvironmentCheck;
 import dev.prefwork.training.GoldPicksPairs;
 import dev.prefwork.training.MemoryEstimate;
@@ -61,7 +63,17 @@ public final class TrainingViewModel {
         /** a TRL JSONL file (e.g. one exported under the workspace's exports/) */
         FILE,
         /** the expert's best vs worst picks */
-        GOLD
+        GOLD,
+        /** a pair set saved in Curate & export */
+        PAIR_SET
+    }
+
+    /** A saved DPO pair set, as the chooser lists it. */
+    public record PairSetChoice(long id, String label) {
+        @Override
+        public String toString() {
+            return label;
+        }
     }
 
     /** Lines of log kept for the tail. */
@@ -74,6 +86,8 @@ public final class TrainingViewModel {
     // ---- the form ----
     private final ObjectProperty<PairChoice> pairChoice = new SimpleObjectProperty<>(this, "pairChoice", PairChoice.FILE);
     private final ObjectProperty<Path> pairFile = new SimpleObjectProperty<>(this, "pairFile");
+    private final ObservableList<PairSetChoice> pairSets = FXCollections.observableArrayList();
+    private final ObjectProperty<PairSetChoice> pairSet = new SimpleObjectProperty<>(this, "pairSet");
     private final ReadOnlyStringWrapper pairsStatus = new ReadOnlyStringWrapper(this, "pairsStatus", "");
     private final ReadOnlyBooleanWrapper pairsOk = new ReadOnlyBooleanWrapper(this, "pairsOk");
     private final ReadOnlyBooleanWrapper pairsError = new ReadOnlyBooleanWrapper(this, "pairsError");
@@ -146,10 +160,12 @@ public final class TrainingViewModel {
         for (Observable o : settings) o.addListener(x -> recompute());
         pairChoice.addListener((o, a, b) -> checkPairs());
         pairFile.addListener((o, a, b) -> checkPairs());
+        pairSet.addListener((o, a, b) -> checkPairs());
         modelFolder.addListener((o, a, b) -> readModel());
         session.environmentProperty().addListener((o, a, b) -> showEnvironment(b));
         session.serviceProperty().addListener((o, a, b) -> {
             showRun(null);
+            refreshPairSets();
             checkPairs();
         });
         session.addListener(new TrainingSession.Listener() {
@@ -177,6 +193,9 @@ public final class TrainingViewModel {
 
     public ObjectProperty<PairChoice> pairChoiceProperty() { return pairChoice; }
     public ObjectProperty<Path> pairFileProperty() { return pairFile; }
+    /** The workspace's saved DPO pair sets, newest first ({@link #refreshPairSets()} re-reads them). */
+    public ObservableList<PairSetChoice> pairSets() { return pairSets; }
+    public ObjectProperty<PairSetChoice> pairSetProperty() { return pairSet; }
     public ReadOnlyStringProperty pairsStatusProperty() { return pairsStatus.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty pairsOkProperty() { return pairsOk.getReadOnlyProperty(); }
     /** The pairs were checked and have a problem (the status says which, with file, line and field). */
@@ -323,7 +342,35 @@ public final class TrainingViewModel {
     public PairSource pairSource() {
         TrainingService s = session.service();
         if (pairChoice.get() == PairChoice.GOLD) return s == null ? null : new GoldPicksPairs(s.workspace());
+        if (pairChoice.get() == PairChoice.PAIR_SET) {
+            return s == null || pairSet.get() == null ? null : new CuratedPairs(s.workspace(), pairSet.get().id());
+        }
         return pairFile.get() == null ? null : new TrlPairFile(pairFile.get());
+    }
+
+    /** Re-reads the saved pair sets (the Training step calls it when shown: sets are saved in Curate & export). */
+    public void refreshPairSets() {
+        TrainingService s = session.service();
+        if (s == null) {
+            pairSets.clear();
+            pairSet.set(null);
+            return;
+        }
+        executor.execute(BackgroundTask.of("Reading the pair sets", p -> s.workspace().pairSets().list()).quiet()
+                .onSuccess(list -> {
+                    if (s != session.service()) return;
+                    Long selected = pairSet.get() == null ? null : pairSet.get().id();
+                    List<PairSetChoice> choices = list.stream().filter(x -> !x.sft())
+                            .sorted(java.util.Comparator.comparingLong(StoredPairSet::id).reversed())
+                            .map(x -> new PairSetChoice(x.id(), String.format(Locale.ROOT, "#%d %s — %,d pairs (%s)", x.id(), x.name(),
+                                    x.pairs(), x.strategy())))
+                            .toList();
+                    pairSets.setAll(choices);
+                    // a curated set is what a run is for: offer it unless the expert already picked a file
+                    if (!choices.isEmpty() && pairChoice.get() == PairChoice.FILE && pairFile.get() == null) pairChoice.set(PairChoice.PAIR_SET);
+                    pairSet.set(choices.stream().filter(c -> selected != null && c.id() == selected).findFirst()
+                            .orElse(choices.isEmpty() ? null : choices.get(0)));
+                }));
     }
 
     /** The folder a pair file chooser opens first: the workspace's exports/. */
@@ -338,7 +385,9 @@ public final class TrainingViewModel {
         pairsOk.set(false);
         pairsError.set(false);
         if (source == null) {
-            pairsStatus.set(pairChoice.get() == PairChoice.FILE ? "Choose a TRL pair file (JSONL with prompt, chosen, rejected)." : "Open a workspace first.");
+            pairsStatus.set(session.service() == null ? "Open a workspace first."
+                    : pairChoice.get() == PairChoice.FILE ? "Choose a TRL pair file (JSONL with prompt, chosen, rejected)."
+                    : "No pair set saved yet: make one in Curate & export.");
             return;
         }
         pairsStatus.set("Checking the pairs…");

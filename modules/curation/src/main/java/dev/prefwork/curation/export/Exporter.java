@@ -59,6 +59,14 @@ public final class Exporter {
         this.curation = curation;
     }
 
+    /**
+     * Writes a pair set as TRL standard JSONL to {@code out} (atomically), for a training run's data folder. Needs no
+     * ranking: only the dataset card of the Hugging Face format reads the curation service.
+     */
+    public static Result trlFile(Workspace workspace, StoredPairSet set, Path out, Progress progress) {
+        return new Exporter(workspace, null).export(set, ExportFormat.TRL, out, Options.defaults(), progress);
+    }
+
     public Result export(StoredPairSet set, ExportFormat format, Path out, Options options, Progress progress) {
         if (set.sft() && (format == ExportFormat.TRL || format == ExportFormat.TRL_CHAT)) {
             throw new InputException(null, 0, "format", "pair set #" + set.id() + " is an SFT set (no rejected side); export it as sft, sft-chat, csv or hf");
