@@ -177,6 +177,7 @@ public final class Workbench {
                 : options.rememberWindow() ? settings.get(MainWindow.LAST_STEP) : null;
         window = new MainWindow(stage, mainViewModel, importViewModel, monitor, settings, steps());
         promptsViewModel.setOnOpenPrompt(id -> window.promptOpened(id));
+        compareViewModel.setOnMakeLf(this::makeLfFrom);
         labelModelViewModel.setOnOpenPrompt(id -> window.promptOpened(id));
         runsViewModel.setOnWatch(id -> {
             trainingViewModel.watch(id);

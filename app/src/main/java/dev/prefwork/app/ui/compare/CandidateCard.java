@@ -6,12 +6,14 @@ import dev.prefwork.app.ui.common.Fmt;
 import dev.prefwork.app.ui.common.Icons;
 import dev.prefwork.app.ui.compare.PromptBundle.CandidateView;
 import dev.prefwork.app.ui.markdown.MarkdownPane;
+import dev.prefwork.app.ui.markdown.TextSelection;
 import dev.prefwork.core.Preference;
 import dev.prefwork.core.Verdict;
 import javafx.css.PseudoClass;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.ContentDisplay;
+import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
@@ -59,6 +61,7 @@ final class CandidateCard extends VBox {
     private final FlowPane badges = new FlowPane();
     private final MarkdownPane body = new MarkdownPane();
     private final ScrollPane scroll = new ScrollPane(body);
+    private final TextSelection selection = new TextSelection(body);
     private final ToggleButton good = toggle("Good", Icons.CHECK, "card-good");
     private final ToggleButton bad = toggle("Bad", Icons.CLOSE, "card-bad");
     private final ToggleButton best = toggle("Best", Icons.STAR, "card-best");
@@ -113,6 +116,20 @@ final class CandidateCard extends VBox {
         scroll.setMinHeight(0);
         VBox.setVgrow(scroll, Priority.ALWAYS);
         body.setMinWidth(0);
+        MenuItem makeLf = new MenuItem();
+        makeLf.setId("make-lf-from-selection");
+        makeLf.setOnAction(e -> vm.makeLfFrom(selection.selected()));
+        MenuItem copy = new MenuItem("Copy");
+        copy.setOnAction(e -> copySelection());
+        ContextMenu menu = new ContextMenu(makeLf, copy);
+        menu.setOnShowing(e -> {
+            String sel = selection.selected();
+            makeLf.setText(sel.isEmpty() ? "Make an LF from selected text (drag across a phrase first)"
+                    : "Make an LF from \u201c" + abbreviate(sel, 40) + "\u201d");
+            makeLf.setDisable(sel.isEmpty());
+            copy.setDisable(sel.isEmpty());
+        });
+        scroll.setContextMenu(menu);
 
         good.setOnAction(e -> vm.toggleLabel(index, Verdict.GOOD));
         bad.setOnAction(e -> vm.toggleLabel(index, Verdict.BAD));
@@ -184,6 +201,23 @@ final class CandidateCard extends VBox {
         return scroll;
     }
 
+    /** The text the expert selected in this candidate ("" when none). */
+    TextSelection selection() {
+        return selection;
+    }
+
+    void copySelection() {
+        if (selection.selected().isEmpty()) return;
+        javafx.scene.input.ClipboardContent c = new javafx.scene.input.ClipboardContent();
+        c.putString(selection.selected());
+        javafx.scene.input.Clipboard.getSystemClipboard().setContent(c);
+    }
+
+    private static String abbreviate(String s, int max) {
+        String one = s.replaceAll("\\s+", " ");
+        return one.length() <= max ? one : one.substring(0, max - 1) + "\u2026";
+    }
+
     MarkdownPane body() {
         return body;
     }
@@ -205,6 +239,7 @@ final class CandidateCard extends VBox {
         for (Badge b : c.badges()) badges.getChildren().add(badge(b));
         badges.setVisible(!c.badges().isEmpty());
         showingRaw = raw;
+        selection.clear();
         body.setDocument(raw ? c.raw() : c.markdown());
         scroll.setVvalue(0);
     }
@@ -212,6 +247,7 @@ final class CandidateCard extends VBox {
     void setRaw(boolean raw) {
         if (candidate == null || raw == showingRaw) return;
         showingRaw = raw;
+        selection.clear();
         body.setDocument(raw ? candidate.raw() : candidate.markdown());
     }
 

@@ -766,6 +766,9 @@ public final class CompareView implements Step.StepView {
             if (code == KeyCode.Z) {
                 vm.undo();
                 e.consume();
+            } else if (code == KeyCode.C && focusedCard() != null && !focusedCard().selection().selected().isEmpty()) {
+                focusedCard().copySelection();
+                e.consume();
             }
             return;
         }
@@ -810,6 +813,7 @@ public final class CompareView implements Step.StepView {
                     noteField.end();
                 }
                 case U -> vm.undo();
+                case L -> vm.makeLfFrom(selectedText());
                 case SLASH, DIVIDE -> openSearch();
                 case M -> vm.rawProperty().set(!vm.rawProperty().get());
                 case V -> vm.revealModelsProperty().set(!vm.revealModelsProperty().get());
@@ -831,6 +835,13 @@ public final class CompareView implements Step.StepView {
             e.consume();
             swallowTyped = true;
         }
+    }
+
+    /** The selection the expert made last: in the focused candidate, else in any candidate. */
+    private String selectedText() {
+        CandidateCard f = focusedCard();
+        if (f != null && !f.selection().selected().isEmpty()) return f.selection().selected();
+        return cards.stream().map(c -> c.selection().selected()).filter(t -> !t.isEmpty()).findFirst().orElse("");
     }
 
     private void startPrefix(String prefix, String text) {

@@ -653,6 +653,22 @@ public final class CompareViewModel {
         }
     }
 
+    private java.util.function.Consumer<String> makeLfHandler = text -> { };
+
+    /** What "make an LF from this" does with text the expert selected in a candidate (the composition root: the LF studio). */
+    public void setOnMakeLf(java.util.function.Consumer<String> handler) {
+        makeLfHandler = Objects.requireNonNull(handler);
+    }
+
+    /** "Make an LF from this": a keyword LF for {@code selectedText} opens in the LF studio's builder. */
+    public void makeLfFrom(String selectedText) {
+        if (selectedText == null || selectedText.isBlank()) {
+            lastAction.set("Select a phrase in a candidate first (drag across it, or double-click a word)");
+            return;
+        }
+        makeLfHandler.accept(selectedText.strip());
+    }
+
     /** Whether the prompt with this id is cached (the next and previous prompts are, after a moment). */
     public boolean isCached(long promptId) {
         return cache.containsKey(promptId);

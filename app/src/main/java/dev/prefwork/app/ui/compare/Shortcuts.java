@@ -27,6 +27,7 @@ final class Shortcuts {
                     new Shortcut("r, then 1 \u2026 5", "Rate the focused candidate (r 0 clears)"),
                     new Shortcut("p, then N", "The focused candidate is better than N"),
                     new Shortcut("n", "Write a note on the prompt (Enter saves)"),
+                    new Shortcut("drag, then l", "Make an LF from the selected phrase (LF studio)"),
                     new Shortcut("u  or  Ctrl+Z", "Undo the last judgment"))),
             new Group("View", List.of(
                     new Shortcut("m", "Rendered markdown / raw text"),

@@ -104,6 +104,33 @@ class CompareUiTest extends FxTestSupport {
     }
 
     @Test
+    void dragAcrossAPhraseThenLMakesAnLfFromIt() throws Exception {
+        start(demo());
+        CandidateCard card = fx(() -> view().cards().get(1));
+        javafx.scene.text.TextFlow flow = fx(() -> (javafx.scene.text.TextFlow) card.body().lookup(".md-paragraph"));
+        javafx.geometry.Bounds b = fx(() -> flow.localToScreen(flow.getLayoutBounds()));
+        // from the start of the paragraph's first line, 120 px to the right
+        drag(new javafx.geometry.Point2D(b.getMinX() + 2, b.getMinY() + 6), javafx.scene.input.MouseButton.PRIMARY)
+                .dropTo(new javafx.geometry.Point2D(b.getMinX() + 122, b.getMinY() + 6));
+        String selected = fx(() -> card.selection().selected());
+        assertThat(selected).isNotBlank();
+        String paragraph = fx(() -> flow.getChildren().stream().filter(n -> n instanceof javafx.scene.text.Text)
+                .map(n -> ((javafx.scene.text.Text) n).getText()).reduce("", String::concat));
+        assertThat(paragraph).startsWith(selected);
+        assertThat(fx(() -> flow.lookup(".md-selection"))).isNotNull();
+
+        type(KeyCode.L);
+        until(() -> workbench.window().currentStep().id().equals(Workbench.LF_STUDIO));
+        assertThat(fx(() -> workbench.lfStudioViewModel().nameProperty().get())).startsWith("mentions \"")
+                .contains(selected.length() > 37 ? selected.substring(0, 20) : selected);
+
+        // another prompt clears the selection
+        interact(() -> workbench.window().showStep(Workbench.COMPARE));
+        key(KeyCode.J);
+        until(() -> card.selection().selected().isEmpty());
+    }
+
+    @Test
     void buttonsGetTheirTooltipWhenThePointerFirstReachesThem() throws Exception {
         start(demo());
         javafx.scene.Node best = fx(() -> lookup("#candidate-2 .card-best").query());
