@@ -12,7 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prefwork.core.Dataset;
 import dev.prefwork.core.InputException;
 import dev.prefwork.core.Progress;
-import dev.prefwork.store.StoreException;
+import dev.prefwork.store.Jdbc;
+import dev.prefwork.store.StorageProblems;
 import dev.prefwork.store.Workspace;
 
 import java.io.FilterInputStream;
@@ -87,7 +88,7 @@ public final class Importer {
                 }
                 writer.finish();
                 if (writer.prompts() == 0) throw new InputException(source.name(), 0, null, "the file holds no records");
-                c.commit();
+                Jdbc.commitDurably(c);
                 Dataset d = workspace.datasets().get(datasetId).orElseThrow();
                 return new Result(d, format, writer.prompts(), writer.candidates(), writer.pairs());
             } catch (Throwable t) {
@@ -95,7 +96,7 @@ public final class Importer {
                 throw t;
             }
         } catch (SQLException e) {
-            throw new StoreException("import of " + source.name() + " failed and was rolled back: " + e.getMessage(), e);
+            throw StorageProblems.translate("import of " + source.name() + " failed and was rolled back", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + source.name() + ": " + e.getMessage(), e);
         }
