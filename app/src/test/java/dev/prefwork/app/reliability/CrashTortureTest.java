@@ -54,6 +54,9 @@ class CrashTortureTest {
     @TempDir
     Path tmp;
 
+    /** Typical time of one acknowledged step, per operation (measured as the kills go). */
+    private final Map<Operation, Long> stepEstimate = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** What happened to one operation. */
     static final class Tally {
         final Operation op;
@@ -74,13 +77,15 @@ class CrashTortureTest {
     @Test
     void everyOperationSurvivesKill9AtRandomMoments() throws Exception {
         WorkspaceInvariants.Schema reference = WorkspaceInvariants.reference(tmp.resolve("reference"));
-        Map<Operation, Integer> quota = Operation.quota(KILLS);
         String only = System.getProperty("prefwork.torture.ops", "");
+        List<Operation> ops = Arrays.stream(Operation.values())
+                .filter(op -> only.isBlank() || Arrays.stream(only.split(",")).anyMatch(s -> s.strip().equalsIgnoreCase(op.name())))
+                .toList();
+        Map<Operation, Integer> quota = Operation.quota(KILLS, ops);
         List<Future<Tally>> running = new ArrayList<>();
         ExecutorService lanes = Executors.newFixedThreadPool(Math.max(1, LANES));
         try {
-            for (Operation op : Operation.values()) {
-                if (!only.isBlank() && Arrays.stream(only.split(",")).noneMatch(s -> s.strip().equalsIgnoreCase(op.name()))) continue;
+            for (Operation op : ops) {
                 running.add(lanes.submit(() -> torture(op, quota.get(op), reference)));
             }
             List<Tally> tallies = new ArrayList<>();
@@ -93,20 +98,20 @@ class CrashTortureTest {
                     throw e;
                 }
             }
-            report(tallies, only);
+            report(tallies);
         } finally {
             lanes.shutdownNow();
         }
     }
 
-    private void report(List<Tally> tallies, String only) throws IOException {
+    private void report(List<Tally> tallies) throws IOException {
         String summary = summary(tallies);
         System.out.println(summary);
         Path out = Path.of("target", "reliability");
         Files.createDirectories(out);
         Files.writeString(out.resolve("torture-summary.txt"), summary);
         int kills = tallies.stream().mapToInt(t -> t.kills).sum();
-        assertThat(kills).isGreaterThanOrEqualTo(only.isBlank() ? KILLS : 1);
+        assertThat(kills).isGreaterThanOrEqualTo(KILLS);
     }
 
     private Tally torture(Operation op, int kills, WorkspaceInvariants.Schema reference) throws Exception {
@@ -123,21 +128,32 @@ class CrashTortureTest {
         long startEstimate = 700;
         for (int k = 0; k < kills; k++) {
             boolean early = rng.nextInt(100) < EARLY_PERCENT;
-            long delay = early ? rng.nextLong(startEstimate * 3 / 2 + 1) : rng.nextLong(impl.killWindowMillis() + 1L);
+            long startDelay = rng.nextLong(startEstimate * 3 / 2 + 1);
+            int steps = rng.nextInt(impl.maxStepsBeforeKill() + 1);
+            boolean afterAck = rng.nextInt(3) == 0;
+            double within = rng.nextDouble();
             long childSeed = rng.nextLong();
             Path journal = journals.resolve("run-" + k + ".log");
             String where = op + " kill " + (k + 1) + "/" + kills + " (seed " + SEED + ", child seed " + childSeed + ", "
-                    + (early ? delay + " ms after launch" : delay + " ms after ready") + ")";
+                    + (early ? startDelay + " ms after launch" : "after " + steps + " acknowledged steps"
+                    + (afterAck ? ", just after the last" : String.format(Locale.ROOT, ", %.0f %% into the next", within * 120))) + ")";
             Child child = Child.start(op, dir, scratch, journal, childSeed, home, "r" + k, impl.childEnvironment());
             long launched = System.nanoTime();
             if (early) {
-                Thread.sleep(delay);
+                Thread.sleep(startDelay);
             } else {
                 if (!child.awaitReady(90)) throw new AssertionError(where + ": the child never became ready\n" + child.describe(journal));
-                long started = (System.nanoTime() - launched) / 1_000_000;
+                long ready = System.nanoTime();
+                long started = (ready - launched) / 1_000_000;
                 t.startMillis += started;
                 startEstimate = (startEstimate + started) / 2;
-                Thread.sleep(delay);
+                if (!awaitAcks(child, journal, steps, 120)) {
+                    throw new AssertionError(where + ": the child acknowledged fewer steps than that in 120 s\n" + child.describe(journal));
+                }
+                long perStep = (System.nanoTime() - ready) / 1_000_000 / Math.max(1, steps);
+                if (steps == 0) perStep = stepEstimate.getOrDefault(op, 300L);
+                else stepEstimate.merge(op, perStep, (a, b) -> (a + b) / 2);
+                Thread.sleep(afterAck ? rng.nextLong(4) : (long) (within * 1.2 * perStep));
             }
             if (!child.process.isAlive()) {
                 throw new AssertionError(where + ": the child stopped on its own before the kill\n" + child.describe(journal));
@@ -178,6 +194,24 @@ class CrashTortureTest {
         return t;
     }
 
+    /** Waits until the journal holds {@code n} acks (polling every millisecond), false if the child died or time ran out. */
+    private static boolean awaitAcks(Child child, Path journal, int n, int seconds) throws IOException, InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        byte[] ack = "\nack\t".getBytes(StandardCharsets.UTF_8);
+        while (System.nanoTime() < end) {
+            if (n == 0) return true;
+            byte[] text = Files.readAllBytes(journal);
+            int count = 0;
+            for (int i = 0; i + ack.length <= text.length; i++) {
+                if (text[i] == '\n' && Arrays.equals(text, i, i + ack.length, ack, 0, ack.length)) count++;
+            }
+            if (count >= n) return true;
+            if (!child.process.isAlive()) return false;
+            Thread.sleep(1);
+        }
+        return false;
+    }
+
     static String summary(List<Tally> tallies) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Crash torture: seed %d, %d kills requested, %d operations at a time%n", SEED, KILLS, LANES));
@@ -200,7 +234,8 @@ class CrashTortureTest {
         sb.append("mid-write: the kill landed between a step's begin and its ack (the step's write may or may not have committed).\n");
         sb.append(String.format(Locale.ROOT, "Every kill: workspace reopened, schema and every row checked, every acknowledged step found.%n"
                 + "Again: mvn -B -pl app -am test -Dtest=CrashTortureTest -Dsurefire.failIfNoSpecifiedTests=false"
-                + " -Dprefwork.torture.seed=%d -Dprefwork.torture.kills=%d%n", SEED, KILLS));
+                + " -Dprefwork.torture.seed=%d -Dprefwork.torture.kills=%d%s%n", SEED, KILLS,
+                System.getProperty("prefwork.torture.ops", "").isBlank() ? "" : " -Dprefwork.torture.ops=" + System.getProperty("prefwork.torture.ops")));
         return sb.toString();
     }
 
@@ -223,7 +258,7 @@ class CrashTortureTest {
                            Map<String, String> env) throws IOException {
             List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
-                    "-Dprefwork.home=" + home, "-cp", System.getProperty("java.class.path"),
+                    "-Dprefwork.home=" + home, "-Dprefwork.nocheckpoint=" + Boolean.getBoolean("prefwork.nocheckpoint"), "-cp", System.getProperty("java.class.path"),
                     TortureChild.class.getName(), op.name(), dir.toString(), scratch.toString(), journal.toString(),
                     Long.toString(seed), home.toString(), token);
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

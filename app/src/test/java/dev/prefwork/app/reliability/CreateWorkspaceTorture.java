@@ -35,8 +35,8 @@ final class CreateWorkspaceTorture implements TortureOperation {
     }
 
     @Override
-    public int killWindowMillis() {
-        return 1_500;
+    public int maxStepsBeforeKill() {
+        return 4;
     }
 
     @Override

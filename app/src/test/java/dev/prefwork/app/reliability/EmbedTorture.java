@@ -36,8 +36,8 @@ final class EmbedTorture implements TortureOperation {
     }
 
     @Override
-    public int killWindowMillis() {
-        return 1_500;
+    public int maxStepsBeforeKill() {
+        return 4;
     }
 
     @Override

@@ -35,7 +35,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * must have once it is saved ({@code begin}) and again when the view model acknowledged it ({@code ack}).
  *
  * <p>After a kill, every prompt's gold in the database is its last acknowledged state — or, for the prompt of
- * the judgment in flight, that judgment's state — and prompts never judged have no gold.
+ * the judgment in flight, that judgment's state — and prompts never judged have no gold. The killed run's
+ * labelling session is still open and counts its acknowledged judgments less its undos; once a later run has
+ * started, every earlier session is closed as unclean. (This replaces the single scripted kill of the former
+ * KillDuringLabellingTest.)
  */
 final class GoldStreamTorture implements TortureOperation {
 
@@ -46,6 +49,8 @@ final class GoldStreamTorture implements TortureOperation {
     /** Per prompt id: the states its gold may have now (one, unless a judgment on it was in flight at a kill). */
     private final Map<Long, Set<String>> allowed = new HashMap<>();
     private List<Long> promptIds;
+    /** Sessions up to this id belong to runs checked before. */
+    private long lastSessionId;
 
     @Override
     public void prepare(Path dir, Path scratch) {
@@ -56,8 +61,8 @@ final class GoldStreamTorture implements TortureOperation {
     }
 
     @Override
-    public int killWindowMillis() {
-        return 800;
+    public int maxStepsBeforeKill() {
+        return 30;
     }
 
     @Override
@@ -85,11 +90,11 @@ final class GoldStreamTorture implements TortureOperation {
                 Object[] u = undo.pop();
                 long pid = (Long) u[0];
                 Judgments before = (Judgments) u[1];
-                ctx.journal().begin("state", pid, canon(before));
+                ctx.journal().begin("undo", pid, canon(before));
                 vm.undo();
                 require(vm.currentProperty().get().id() == pid && vm.judgmentsProperty().get().equals(before),
                         "undo did not restore " + canon(before) + " on prompt " + pid + ": " + canon(vm.judgmentsProperty().get()));
-                ctx.journal().ack("state", pid, canon(before));
+                ctx.journal().ack("undo", pid, canon(before));
                 continue;
             }
             long pid = vm.currentProperty().get().id();
@@ -131,11 +136,11 @@ final class GoldStreamTorture implements TortureOperation {
                 }
             }
             if (after.equals(now)) continue;
-            ctx.journal().begin("state", pid, canon(after));
+            ctx.journal().begin("judgment", pid, canon(after));
             action.run();
             require(vm.judgmentsProperty().get().equals(after) && notifier.errors.isEmpty(),
                     "the view model shows " + canon(vm.judgmentsProperty().get()) + " instead of " + canon(after) + "; errors " + notifier.errors);
-            ctx.journal().ack("state", pid, canon(after));
+            ctx.journal().ack("judgment", pid, canon(after));
             undo.push(new Object[]{pid, now});
             if (undo.size() > MAX_UNDO) undo.removeLast(); // the view model keeps as many
         }
@@ -175,5 +180,28 @@ final class GoldStreamTorture implements TortureOperation {
                     inFlight != null && inFlight.longField(1) == pid ? ", or the judgment in flight" : "").contains(stored);
             allowed.put(pid, new HashSet<>(Set.of(stored))); // what it is now is what later runs start from
         }
+        checkSessions(ws, run, inFlight);
+    }
+
+    private void checkSessions(Workspace ws, List<Journal.Entry> run, Journal.Entry inFlight) {
+        long judged = run.stream().filter(e -> e.kind().equals("ack") && e.field(0).equals("judgment")).count();
+        long undone = run.stream().filter(e -> e.kind().equals("ack") && e.field(0).equals("undo")).count();
+        List<long[]> sessions = ws.jdbc().list("SELECT id, judgments, CASE WHEN ended_at IS NULL THEN 0 ELSE 1 END FROM labeling_session WHERE id > ?",
+                rs -> new long[]{rs.getLong(1), rs.getLong(2), rs.getLong(3)}, lastSessionId);
+        assertThat(sessions.size()).as("labelling sessions started by the killed run").isLessThanOrEqualTo(1);
+        if (judged + undone > 0) assertThat(sessions).as("the killed run's session (it acknowledged judgments)").hasSize(1);
+        if (!sessions.isEmpty()) {
+            long[] s = sessions.get(0);
+            long expected = judged - undone;
+            long extra = inFlight == null ? 0 : inFlight.field(0).equals("judgment") ? 1 : -1;
+            assertThat(s[1]).as("judgments counted in the killed run's session (acknowledged %d, undone %d)", judged, undone)
+                    .isIn(expected, expected + extra);
+            assertThat(s[2]).as("the killed run's session is still open (nothing ended it)").isZero();
+        }
+        if (run.stream().anyMatch(e -> e.kind().equals("ready"))) {
+            assertThat(ws.jdbc().count("SELECT COUNT(*) FROM labeling_session WHERE id <= ? AND (ended_at IS NULL OR end_reason <> 'unclean')",
+                    lastSessionId)).as("sessions of earlier killed runs, closed as unclean when this run started").isZero();
+        }
+        lastSessionId = Math.max(lastSessionId, sessions.stream().mapToLong(x -> x[0]).max().orElse(lastSessionId));
     }
 }

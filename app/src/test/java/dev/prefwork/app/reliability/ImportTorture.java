@@ -49,8 +49,8 @@ final class ImportTorture implements TortureOperation {
     }
 
     @Override
-    public int killWindowMillis() {
-        return 900;
+    public int maxStepsBeforeKill() {
+        return 4;
     }
 
     @Override

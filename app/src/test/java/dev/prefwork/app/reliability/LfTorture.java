@@ -50,8 +50,8 @@ final class LfTorture implements TortureOperation {
     }
 
     @Override
-    public int killWindowMillis() {
-        return 1_000;
+    public int maxStepsBeforeKill() {
+        return 6;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.prefwork.app.reliability;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -39,18 +40,18 @@ public enum Operation {
         return factory.get();
     }
 
-    /** {@code total} kills shared by weight (at least one each; the rounding goes to the first ones). */
-    public static Map<Operation, Integer> quota(int total) {
+    /** {@code total} kills shared by weight among {@code ops} (at least one each; the rounding goes to the first ones). */
+    public static Map<Operation, Integer> quota(int total, List<Operation> ops) {
         int weights = 0;
-        for (Operation o : values()) weights += o.weight;
+        for (Operation o : ops) weights += o.weight;
         Map<Operation, Integer> out = new EnumMap<>(Operation.class);
         int given = 0;
-        for (Operation o : values()) {
+        for (Operation o : ops) {
             int n = Math.max(1, total * o.weight / weights);
             out.put(o, n);
             given += n;
         }
-        for (Operation o : values()) {
+        for (Operation o : ops) {
             if (given >= total) break;
             out.merge(o, 1, Integer::sum);
             given++;

@@ -33,8 +33,12 @@ public interface TortureOperation {
     /** Test JVM, after each kill, with the workspace reopened: this operation's invariants; throws AssertionError. */
     void check(CheckContext ctx) throws Exception;
 
-    /** A kill lands uniformly within this many milliseconds after the child said it was ready: a few steps' worth. */
-    int killWindowMillis();
+    /**
+     * The kill comes after a random number (0 to this) of acknowledged steps, then within the next step: a
+     * third of the time 0–3 ms after the last acknowledgement (when the expert moves on, and when a commit that
+     * is not yet in the file would be lost), else at a random point of a step's typical length.
+     */
+    int maxStepsBeforeKill();
 
     /**
      * True (most operations) when the kills work on one workspace in the folder given to {@link #prepare}: the harness
