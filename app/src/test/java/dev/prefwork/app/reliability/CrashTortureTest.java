@@ -29,18 +29,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Crash torture: each {@link Operation} runs in a child JVM on the real services and is killed with SIGKILL
- * ({@link Process#destroyForcibly()} on Linux) at a random moment — 15 % of the kills during the child's start
- * (JVM start, H2 opening and recovering the previous kill's file, the services starting), the rest within the
- * operation's kill window after it said it was ready. After every kill the workspace is reopened and must pass
- * {@link WorkspaceInvariants} (H2 opens, the schema is a fresh workspace's, every row reads back, cross-table
- * facts hold) and the operation's own check against what the children journaled: every acknowledged step is
- * there, the step in flight is complete or absent, derived results are complete or detectably stale.
+ * ({@link Process#destroyForcibly()} on Linux) at a seeded random moment: 15 % of the kills during the child's
+ * start (JVM start, H2 opening and recovering the previous kill's file, the services starting), the others after
+ * a random number of acknowledged steps — a third of those 0–3 ms after an acknowledgement (the moment a commit
+ * not yet in the file would be lost), the rest at a random point of the next step. After every kill the
+ * workspace is reopened and must pass {@link WorkspaceInvariants} (H2 opens, the schema is a fresh workspace's,
+ * every row reads back, cross-table facts hold) and the operation's own check against what the children
+ * journaled: every acknowledged step is there, the step in flight is complete or absent, derived results are
+ * complete or detectably stale.
  *
- * <p>The schedule (operations, kill moments, each child's seed) comes from {@code -Dprefwork.torture.seed}; where a
- * kill lands within the work still depends on the machine's speed, so a failure prints its seed, the kill's
- * number and delay, and the journal and output of the child. {@code -Dprefwork.torture.kills} sets the number
- * of kills (50 by default, shared by {@link Operation}'s weights), {@code -Dprefwork.torture.ops=IMPORT,EMBED}
- * a subset. The summary goes to stdout and {@code target/reliability/torture-summary.txt}.
+ * <p>The schedule (the operations' shares, each kill's moment, each child's seed) comes from
+ * {@code -Dprefwork.torture.seed}; how far a child gets within a step still depends on the machine, so a failure
+ * prints the seed, the kill's number and moment, and the child's journal and output. {@code -Dprefwork.torture.kills}
+ * sets the number of kills (50 by default, shared by {@link Operation}'s weights), {@code -Dprefwork.torture.ops=IMPORT,EMBED}
+ * a subset, {@code -Dprefwork.torture.lanes} how many operations run at once (2). The summary goes to stdout and
+ * {@code target/reliability/torture-summary.txt}.
  */
 class CrashTortureTest {
 
@@ -66,6 +69,7 @@ class CrashTortureTest {
         int acks;
         long checkMillis;
         long startMillis;
+        long childCpuMillis;
         final long began = System.nanoTime();
         long millis;
 
@@ -158,6 +162,7 @@ class CrashTortureTest {
             if (!child.process.isAlive()) {
                 throw new AssertionError(where + ": the child stopped on its own before the kill\n" + child.describe(journal));
             }
+            t.childCpuMillis += child.process.info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(0L);
             child.kill();
             List<Journal.Entry> entries = Journal.read(journal);
             runs.add(entries);
@@ -215,21 +220,22 @@ class CrashTortureTest {
     static String summary(List<Tally> tallies) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Crash torture: seed %d, %d kills requested, %d operations at a time%n", SEED, KILLS, LANES));
-        String fmt = "%-18s %6s %8s %10s %8s %10s %10s %9s%n";
-        sb.append(String.format(Locale.ROOT, fmt, "operation", "kills", "at start", "mid-write", "acks", "avg start", "avg check", "time"));
+        String fmt = "%-18s %6s %8s %10s %8s %10s %10s %10s %9s%n";
+        sb.append(String.format(Locale.ROOT, fmt, "operation", "kills", "at start", "mid-write", "acks", "avg start", "avg check", "child cpu", "time"));
         int kills = 0, early = 0, inFlight = 0, acks = 0;
         long millis = 0;
         for (Tally t : tallies) {
             int late = t.kills - t.early;
             sb.append(String.format(Locale.ROOT, fmt, t.op, t.kills, t.early, t.inFlight, t.acks,
-                    late == 0 ? "-" : (t.startMillis / late) + " ms", (t.checkMillis / Math.max(1, t.kills)) + " ms", String.format(Locale.ROOT, "%.1f s", t.millis / 1000.0)));
+                    late == 0 ? "-" : (t.startMillis / late) + " ms", (t.checkMillis / Math.max(1, t.kills)) + " ms",
+                    String.format(Locale.ROOT, "%.1f s", t.childCpuMillis / 1000.0), String.format(Locale.ROOT, "%.1f s", t.millis / 1000.0)));
             kills += t.kills;
             early += t.early;
             inFlight += t.inFlight;
             acks += t.acks;
             millis += t.millis;
         }
-        sb.append(String.format(Locale.ROOT, fmt, "total", kills, early, inFlight, acks, "", "", String.format(Locale.ROOT, "%.1f s", millis / 1000.0)));
+        sb.append(String.format(Locale.ROOT, fmt, "total", kills, early, inFlight, acks, "", "", "", String.format(Locale.ROOT, "%.1f s", millis / 1000.0)));
         sb.append("time: per operation, including its checks; operations ran ").append(LANES).append(" at a time.\n");
         sb.append("mid-write: the kill landed between a step's begin and its ack (the step's write may or may not have committed).\n");
         sb.append(String.format(Locale.ROOT, "Every kill: workspace reopened, schema and every row checked, every acknowledged step found.%n"
@@ -258,7 +264,7 @@ class CrashTortureTest {
                            Map<String, String> env) throws IOException {
             List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
-                    "-Dprefwork.home=" + home, "-Dprefwork.nocheckpoint=" + Boolean.getBoolean("prefwork.nocheckpoint"), "-cp", System.getProperty("java.class.path"),
+                    "-Dprefwork.home=" + home, "-cp", System.getProperty("java.class.path"),
                     TortureChild.class.getName(), op.name(), dir.toString(), scratch.toString(), journal.toString(),
                     Long.toString(seed), home.toString(), token);
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

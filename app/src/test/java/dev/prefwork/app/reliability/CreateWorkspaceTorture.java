@@ -36,7 +36,7 @@ final class CreateWorkspaceTorture implements TortureOperation {
 
     @Override
     public int maxStepsBeforeKill() {
-        return 4;
+        return 3;
     }
 
     @Override

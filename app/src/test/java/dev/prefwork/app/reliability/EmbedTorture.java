@@ -37,7 +37,7 @@ final class EmbedTorture implements TortureOperation {
 
     @Override
     public int maxStepsBeforeKill() {
-        return 4;
+        return 2;
     }
 
     @Override

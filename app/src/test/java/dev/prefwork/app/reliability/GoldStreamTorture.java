@@ -62,7 +62,7 @@ final class GoldStreamTorture implements TortureOperation {
 
     @Override
     public int maxStepsBeforeKill() {
-        return 30;
+        return 16;
     }
 
     @Override

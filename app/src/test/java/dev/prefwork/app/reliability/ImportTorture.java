@@ -50,7 +50,7 @@ final class ImportTorture implements TortureOperation {
 
     @Override
     public int maxStepsBeforeKill() {
-        return 4;
+        return 3;
     }
 
     @Override

@@ -51,7 +51,7 @@ final class LabelModelTorture implements TortureOperation {
 
     @Override
     public int maxStepsBeforeKill() {
-        return 6;
+        return 4;
     }
 
     @Override

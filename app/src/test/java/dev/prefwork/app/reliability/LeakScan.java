@@ -45,11 +45,6 @@ public final class LeakScan {
         return hits;
     }
 
-    /** True when {@code text} holds {@code secret}. */
-    public static boolean in(String text, String secret) {
-        return text.contains(secret);
-    }
-
     private static byte[] readBounded(InputStream in) throws IOException {
         return in.readNBytes(256 << 20);
     }

@@ -50,10 +50,12 @@ public final class NetworkProbe {
             String[][] commands = {
                     {"init", w, "--demo"}, {"import", w, args[2]}, {"stats", w}, {"gold", "export", w, "--out", ws.resolveSibling("gold.jsonl").toString()},
                     {"lf", "apply", w}, {"lf", "export", w, "--output", ws.resolveSibling("lfs.json").toString()},
-                    {"label-model", "fit", w}, {"embed", w}};
+                    // embedding offline is proven by modules/inference's OfflineTest (same recorder, strace, the model run)
+                    {"label-model", "fit", w}};
             for (String[] c : commands) {
+                long t0 = System.nanoTime();
                 int exit = PrefworkCli.run(c, new PrintWriter(System.out, true), new PrintWriter(System.out, true));
-                System.out.println("EXIT " + exit + " " + String.join(" ", c));
+                System.out.println("EXIT " + exit + " " + String.join(" ", c) + " (" + (System.nanoTime() - t0) / 1_000_000 + " ms)");
             }
         } else {
             Platform.startup(() -> { });

@@ -26,7 +26,7 @@ public enum Operation {
     /** Filling the embedding cache: vectors whole and normalised, text hashes true. */
     EMBED(1, EmbedTorture::new),
     /** Creating workspaces (the schema migrations) and the demo workspace: complete or absent, never half. */
-    CREATE_WORKSPACE(1, CreateWorkspaceTorture::new);
+    CREATE_WORKSPACE(2, CreateWorkspaceTorture::new);
 
     private final int weight;
     private final Supplier<TortureOperation> factory;

@@ -81,7 +81,7 @@ public final class Jdbc {
     public static void commitDurably(Connection c) throws SQLException {
         c.commit();
         try (Statement st = c.createStatement()) {
-            if (!Boolean.getBoolean("prefwork.nocheckpoint")) st.execute("CHECKPOINT");
+            st.execute("CHECKPOINT");
         }
     }
 

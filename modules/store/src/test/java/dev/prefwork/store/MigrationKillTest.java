@@ -37,19 +37,12 @@ class MigrationKillTest {
             new Importer(ws).importFile(Fixtures.candidatesFile(tmp, "data.jsonl", 200, 3), Importer.Options.DETECT, Progress.NONE);
         }
         SplittableRandom rng = new SplittableRandom(SEED);
+        // one upgrade without a kill: how long it takes from the backup to the end, here and now
+        long upgradeMillis = Math.max(50, upgrade(template, tmp.resolve("calibration"), -1));
         int midMigration = 0;
         for (int k = 0; k < KILLS; k++) {
             Path dir = tmp.resolve("ws-" + k);
-            copyTree(template, dir);
-            Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                    "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), OpenWorkspace.class.getName(), dir.toString(), SLOW)
-                    .redirectErrorStream(true).redirectOutput(tmp.resolve("child-" + k + ".log").toFile()).start();
-            // the upgrade starts with the backup (any way of upgrading takes one first): the kill comes after it appears
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (isEmpty(dir.resolve("backups")) && child.isAlive() && System.nanoTime() < end) Thread.sleep(2);
-            Thread.sleep(rng.nextLong(1200));
-            child.destroyForcibly();
-            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            upgrade(template, dir, rng.nextLong(upgradeMillis));
             if (Files.exists(dir.resolve(Workspace.STAGING))) midMigration++;
             try (Workspace ws = Workspace.open(dir, SLOW)) {
                 assertThat(ws.stats().compute().total().prompts()).as("kill %d: the prompts of before", k).isEqualTo(200);
@@ -61,8 +54,34 @@ class MigrationKillTest {
             }
             assertThat(dir.resolve(Workspace.STAGING)).as("the staging folder is cleared").doesNotExist();
         }
-        System.out.printf("Migration kills: %d, %d of them while the upgrade was staged (seed %d)%n", KILLS, midMigration, SEED);
+        System.out.printf("Migration kills: %d, %d of them while the upgrade was staged (an upgrade took %d ms; seed %d)%n",
+                KILLS, midMigration, upgradeMillis, SEED);
         assertThat(midMigration).as("kills that landed inside the upgrade").isPositive();
+    }
+
+    /**
+     * Copies the template to {@code dir} and opens it with the slow migration in a child JVM; kills the child
+     * {@code killAfterMillis} after the backup appears (negative: lets it finish). Returns the milliseconds from the
+     * backup to the child's end or kill.
+     */
+    private long upgrade(Path template, Path dir, long killAfterMillis) throws Exception {
+        copyTree(template, dir);
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), OpenWorkspace.class.getName(), dir.toString(), SLOW)
+                .redirectErrorStream(true).redirectOutput(dir.resolveSibling(dir.getFileName() + ".log").toFile()).start();
+        // the upgrade starts with the backup (any way of upgrading takes one first)
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (isEmpty(dir.resolve("backups")) && child.isAlive() && System.nanoTime() < end) Thread.sleep(1);
+        long from = System.nanoTime();
+        if (killAfterMillis < 0) {
+            assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(child.exitValue()).as("the calibration upgrade").isZero();
+        } else {
+            Thread.sleep(killAfterMillis);
+            child.destroyForcibly();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        return (System.nanoTime() - from) / 1_000_000;
     }
 
     private static boolean isEmpty(Path folder) throws IOException {
