@@ -13,7 +13,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * The demo workspace: prompts, five candidates each and the expert's gold for about a third of them, written
@@ -30,8 +34,13 @@ public final class DemoWorkspace {
     private DemoWorkspace() {
     }
 
-    /** Opens {@code dir}, filling it with the demo data when it holds no dataset yet. The caller closes it. */
+    /**
+     * Opens {@code dir}, filling it with the demo data when it holds no dataset yet. The caller closes it. A new demo
+     * workspace is built in a sibling folder and renamed into place once complete, so a kill during the build
+     * leaves no half-filled demo (prompts without gold or LFs) that the next start would take as done.
+     */
     public static Workspace openOrCreate(Path dir, Progress progress) {
+        if (!Workspace.exists(dir)) buildAside(dir, progress);
         Workspace ws = Workspace.open(dir);
         try {
             if (ws.datasets().list().isEmpty()) fill(ws, progress);
@@ -39,6 +48,41 @@ public final class DemoWorkspace {
         } catch (RuntimeException e) {
             ws.close();
             throw e;
+        }
+    }
+
+    private static void buildAside(Path dir, Progress progress) {
+        Path abs = dir.toAbsolutePath().normalize();
+        Path building = abs.resolveSibling(abs.getFileName() + ".building");
+        try {
+            deleteTree(building); // a build killed earlier
+            try (Workspace ws = Workspace.open(building)) {
+                fill(ws, progress);
+            }
+            if (Files.exists(abs)) {
+                if (!isEmptyTree(abs)) { // something else is there: it is opened and filled in place
+                    deleteTree(building);
+                    return;
+                }
+                deleteTree(abs);
+            }
+            Files.move(building, abs, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the demo workspace in " + abs + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** True when {@code dir} holds folders only (what opening a workspace creates), no file. */
+    private static boolean isEmptyTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.noneMatch(Files::isRegularFile);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) return;
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
         }
     }
 

@@ -33,8 +33,8 @@ final class InitCommand implements Callable<Integer> {
         if (Workspace.exists(dir)) {
             throw new InputException(dir.toAbsolutePath() + " is already a Prefwork workspace");
         }
-        try (Workspace ws = Workspace.open(dir)) {
-            if (demo) DemoWorkspace.fill(ws, Progress.NONE);
+        // the demo is built aside and moved into place whole, so a killed init leaves no half-filled demo
+        try (Workspace ws = demo ? DemoWorkspace.openOrCreate(dir, Progress.NONE) : Workspace.open(dir)) {
             var total = ws.stats().compute().total();
             out().printf("Created workspace %s (%,d prompts, %,d candidates)%n", ws.dir(), total.prompts(), total.candidates());
         }

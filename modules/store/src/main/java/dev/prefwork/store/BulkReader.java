@@ -91,7 +91,7 @@ public final class BulkReader {
                 c.rollback();
             }
         } catch (SQLException e) {
-            throw new StoreException("cannot read the candidates: " + e.getMessage(), e);
+            throw StorageProblems.translate("cannot read the candidates", e);
         }
     }
 

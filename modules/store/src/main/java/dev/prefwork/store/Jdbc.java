@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +35,7 @@ public final class Jdbc {
             while (rs.next()) out.add(mapper.map(rs));
             return out;
         } catch (SQLException e) {
-            throw new StoreException(e.getMessage(), e);
+            throw StorageProblems.translate(null, e);
         }
     }
 
@@ -57,7 +58,7 @@ public final class Jdbc {
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);
-                c.commit();
+                commitDurably(c);
                 return result;
             } catch (SQLException | RuntimeException | Error e) {
                 c.rollback();
@@ -66,7 +67,21 @@ public final class Jdbc {
                 c.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new StoreException(e.getMessage(), e);
+            throw StorageProblems.translate(null, e);
+        }
+    }
+
+    /**
+     * Commits and waits until the commit is in the database file. H2 2.x hands a commit's pages to background
+     * threads that write them a moment later (even with {@code WRITE_DELAY=0}), so a process killed right after
+     * {@code commit()} returned lost that commit: the crash torture lost about one acknowledged write per kill.
+     * {@code CHECKPOINT} writes everything committed before it returns (to the operating system, which keeps it
+     * through a kill of the process; it does not fsync). It costs less than a millisecond here.
+     */
+    public static void commitDurably(Connection c) throws SQLException {
+        c.commit();
+        try (Statement st = c.createStatement()) {
+            st.execute("CHECKPOINT");
         }
     }
 

@@ -6,23 +6,32 @@ import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.h2.jdbcx.JdbcConnectionPool;
 
+import javax.sql.DataSource;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * A workspace: one folder holding an embedded H2 database ({@code workspace.mv.db}) and the files that
  * belong to it ({@code exports/}, {@code models/}, {@code runs/}, {@code backups/}).
  *
  * <p>Opening runs the pending schema migrations, after an online backup of the database when it already
- * held data. Commits are flushed to the file at once ({@code WRITE_DELAY=0}), so a label acknowledged to
- * the expert survives a kill -9. H2's file lock keeps a second process out.
+ * held data, on a copy that replaces the database only once complete. Every commit goes through
+ * {@link Jdbc#commitDurably}, which returns once the commit is in the file, so a label acknowledged to the
+ * expert survives a kill -9. H2's file lock keeps a second process out.
  */
 public final class Workspace implements AutoCloseable {
 
@@ -59,7 +68,16 @@ public final class Workspace implements AutoCloseable {
         return open(dir, new String[0]);
     }
 
-    /** As {@link #open(Path)}, with more migration locations (tests use it to stage a newer schema). */
+    /**
+     * As {@link #open(Path)}, with more migration locations (tests use it to stage a newer schema).
+     *
+     * <p>Migrations never run on the workspace's database file itself: H2 commits each DDL statement on its own,
+     * so a kill -9 in the middle of a migration would leave a schema that is half one version and half the next,
+     * which no later start could open. A new database is built in {@link #STAGING} and moved into place once its
+     * schema is complete; an existing one is backed up, copied there, migrated, and the copy renamed over the
+     * original (an atomic rename). A kill at any moment leaves the old database or the new one, never a mix;
+     * whatever it left in {@link #STAGING} is discarded on the next open.
+     */
     static Workspace open(Path dir, String... extraLocations) {
         Path abs = dir.toAbsolutePath().normalize();
         // The JDBC URL is built from the path: refuse anything that could smuggle H2 URL options in.
@@ -72,59 +90,169 @@ public final class Workspace implements AutoCloseable {
                 Files.createDirectories(abs.resolve(sub));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the workspace folder " + abs + ": " + e.getMessage(), e);
+            throw StorageProblems.io("cannot create the workspace folder " + abs, e);
         }
-        boolean existed = exists(abs);
-        String url = "jdbc:h2:file:" + abs.resolve(DB_NAME) + ";AUTO_SERVER=FALSE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "prefwork", "");
-        pool.setMaxConnections(16);
-        Connection anchor;
+        requireWritable(abs);
+        Path staging = abs.resolve(STAGING);
+        if (!exists(abs)) createAside(abs, staging, extraLocations);
+        Workspace ws = connect(abs);
         try {
-            anchor = pool.getConnection();
-        } catch (SQLException e) {
-            pool.dispose();
-            throw translateOpenError(abs, e);
-        }
-        Workspace ws = new Workspace(abs, pool, anchor);
-        try {
-            ws.migrate(existed, extraLocations);
+            if (extraLocations.length == 0 && ws.appliedVersion() == SCHEMA_VERSION) {
+                if (Files.exists(staging)) deleteTree(staging); // a kill after an upgrade's rename, before its clean-up
+                return ws;
+            }
+            Flyway flyway = flyway(ws.pool, extraLocations);
+            MigrationInfoService info = flyway.info();
+            MigrationInfo[] pending = info.pending();
+            if (pending.length == 0) {
+                flyway.migrate(); // nothing to apply: reports a failed migration or one this version does not know
+                return ws;
+            }
+            if (info.current() != null) ws.backup("before-v" + pending[pending.length - 1].getVersion());
         } catch (RuntimeException e) {
             ws.close();
             throw e;
         }
-        return ws;
+        ws.close();
+        upgradeAside(abs, staging, extraLocations);
+        return connect(abs);
+    }
+
+    /** Folder inside the workspace where a migration builds the next database (see {@link #open(Path, String...)}). */
+    static final String STAGING = ".migrating";
+
+    private static Path dbFile(Path dir) {
+        return dir.resolve(DB_NAME + ".mv.db");
+    }
+
+    private static String url(Path dir) {
+        return "jdbc:h2:file:" + dir.resolve(DB_NAME) + ";AUTO_SERVER=FALSE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    /** Opens the database in {@code dir} as it is (no migration). */
+    private static Workspace connect(Path dir) {
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url(dir), "prefwork", "");
+        pool.setMaxConnections(16);
+        try {
+            return new Workspace(dir, pool, pool.getConnection());
+        } catch (SQLException e) {
+            pool.dispose();
+            throw translateOpenError(dir, e);
+        }
+    }
+
+    /** A new database: the whole schema is built in {@code staging}, then the file is moved into the workspace. */
+    private static void createAside(Path dir, Path staging, String... extraLocations) {
+        deleteTree(staging); // a creation killed earlier
+        migrateIn(staging, extraLocations);
+        try {
+            Files.move(dbFile(staging), dbFile(dir)); // a rename; refuses to replace a database created meanwhile
+        } catch (IOException e) {
+            throw StorageProblems.io("cannot create the database of " + dir, e);
+        }
+        deleteTree(staging);
+    }
+
+    /**
+     * Pending migrations on an existing database (closed by the caller after its backup): copied to {@code staging},
+     * migrated there, and renamed over the original. A lock on the original keeps other processes out meanwhile.
+     */
+    private static void upgradeAside(Path dir, Path staging, String... extraLocations) {
+        Path db = dbFile(dir);
+        Path copy = dbFile(staging);
+        try (FileChannel original = FileChannel.open(db, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock lock = original.tryLock();
+            if (lock == null) throw alreadyOpen(dir);
+            deleteTree(staging);
+            Files.createDirectories(staging);
+            try (FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                // through the locked channel: on Windows a locked file cannot be read through another handle
+                long size = original.size();
+                for (long at = 0; at < size; ) at += original.transferTo(at, size - at, out);
+            }
+            migrateIn(staging, extraLocations);
+            try {
+                Files.move(copy, db, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileSystemException e) {
+                // Windows will not rename over a file that is open: let go of it for the rename
+                lock.release();
+                original.close();
+                Files.move(copy, db, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (OverlappingFileLockException e) {
+            throw alreadyOpen(dir);
+        } catch (IOException e) {
+            deleteTree(staging);
+            throw StorageProblems.io("the upgrade of " + dir + " to the new schema failed and was not applied", e);
+        }
+        deleteTree(staging);
+    }
+
+    /** Runs every pending migration on the database in {@code dir}, closes it and flushes the file to disk. */
+    private static void migrateIn(Path dir, String... extraLocations) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw StorageProblems.io("cannot create " + dir, e);
+        }
+        Workspace ws = connect(dir);
+        try {
+            flyway(ws.pool, extraLocations).migrate();
+        } catch (RuntimeException e) {
+            ws.close();
+            deleteTree(dir);
+            throw e;
+        }
+        ws.close();
+        try (FileChannel f = FileChannel.open(dbFile(dir), StandardOpenOption.WRITE)) {
+            f.force(true);
+        } catch (IOException e) {
+            throw StorageProblems.io("cannot write " + dbFile(dir), e);
+        }
+    }
+
+    private static Flyway flyway(DataSource ds, String... extraLocations) {
+        String[] locations = new String[extraLocations.length + 1];
+        locations[0] = "classpath:db/migration";
+        System.arraycopy(extraLocations, 0, locations, 1, extraLocations.length);
+        return Flyway.configure().dataSource(ds).locations(locations).loggers("slf4j").load();
+    }
+
+    /**
+     * Prefwork saves every judgment as it is made, so it refuses a folder it cannot write to at once (H2 would open
+     * it read-only and fail on the expert's first label). Root passes permission bits but not a read-only mount or
+     * an immutable file, which {@link Files#isWritable} sees.
+     */
+    private static void requireWritable(Path dir) {
+        Path db = dbFile(dir);
+        if (!Files.isWritable(dir) || (Files.exists(db) && !Files.isWritable(db))) {
+            throw new InputException("the workspace " + dir + " is read-only here (a read-only disk, folder or file);"
+                    + " Prefwork saves every change as you make it, so copy the folder to a place you can write to and open the copy");
+        }
+    }
+
+    private static InputException alreadyOpen(Path dir) {
+        return new InputException("the workspace " + dir + " is already open in another Prefwork window or process;"
+                + " close it there first");
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) return;
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw StorageProblems.io("cannot clear " + root, e);
+        }
     }
 
     private static RuntimeException translateOpenError(Path dir, SQLException e) {
         // 90020: DATABASE_ALREADY_OPEN_1 — the file lock is held by another process.
-        if (e.getErrorCode() == 90020) {
-            return new InputException("the workspace " + dir + " is already open in another Prefwork window or process;"
-                    + " close it there first");
-        }
+        if (e.getErrorCode() == 90020) return alreadyOpen(dir);
         if (e.getErrorCode() == 90096 || e.getErrorCode() == 90097 || e.getErrorCode() == 90098) {
             // NOT_ENOUGH_RIGHTS / DATABASE_IS_READ_ONLY / DATABASE_IS_CLOSED
             return new InputException("the workspace " + dir + " cannot be opened for writing: " + e.getMessage());
         }
-        return new StoreException("cannot open the workspace " + dir + ": " + e.getMessage(), e);
-    }
-
-    private void migrate(boolean existed, String... extraLocations) {
-        // Flyway scans the class path on every start (most of a cold open); skip it when the schema is current.
-        if (existed && extraLocations.length == 0 && appliedVersion() == SCHEMA_VERSION) return;
-        String[] locations = new String[extraLocations.length + 1];
-        locations[0] = "classpath:db/migration";
-        System.arraycopy(extraLocations, 0, locations, 1, extraLocations.length);
-        Flyway flyway = Flyway.configure()
-                .dataSource(pool)
-                .locations(locations)
-                .loggers("slf4j")
-                .load();
-        MigrationInfoService info = flyway.info();
-        MigrationInfo[] pending = info.pending();
-        if (pending.length > 0 && existed && info.current() != null) {
-            backup("before-v" + pending[pending.length - 1].getVersion());
-        }
-        flyway.migrate();
+        return StorageProblems.translate("cannot open the workspace " + dir, e);
     }
 
     /** The highest successfully applied migration, or -1 when there is no schema history (or a failed one). */
@@ -145,7 +273,7 @@ public final class Workspace implements AutoCloseable {
         try (Statement st = anchor.createStatement()) {
             st.execute("BACKUP TO '" + target.toString().replace("'", "''") + "'");
         } catch (SQLException e) {
-            throw new StoreException("backup to " + target + " failed: " + e.getMessage(), e);
+            throw StorageProblems.translate("backup to " + target + " failed", e);
         }
         return target;
     }

@@ -16,7 +16,8 @@ import java.util.function.BiConsumer;
 /**
  * Runs {@link BackgroundTask}s as JavaFX {@link Task}s on daemon worker threads. Each job's {@link Progress}
  * feeds the task's progress and message through a {@link ProgressTracker} (throttled, with an ETA); cancelling
- * the task (the task list's cancel button) makes {@code Progress.isCancelled()} true. Tasks that are not quiet
+ * the task (the task list's cancel button) makes {@code Progress.isCancelled()} true and never interrupts the
+ * job's thread (see {@link ProgressTask}). Tasks that are not quiet
  * appear in the {@link TaskMonitor} once they have run for {@code showAfter}, so instant jobs don't flicker.
  */
 public final class FxTaskExecutor implements TaskExecutor, AutoCloseable {
@@ -112,9 +113,26 @@ public final class FxTaskExecutor implements TaskExecutor, AutoCloseable {
         }
     }
 
-    /** A JavaFX task running one job, with the job's progress adapted through a {@link ProgressTracker}. */
+    /**
+     * A JavaFX task running one job, with the job's progress adapted through a {@link ProgressTracker}.
+     *
+     * <p>Cancelling never interrupts the job's thread: it asks the job to stop ({@link Progress#isCancelled()} turns
+     * true; the job throws {@link Progress.Cancelled} at its next safe point, after rolling back what it started) and
+     * the task stays running until it has. An interrupt would land in H2's file I/O sooner or later, and an
+     * interrupted {@code FileChannel} is closed for good: H2 then closes the whole workspace, and every later
+     * judgment fails to save until it is reopened (the reliability tests saw it when an import was cancelled).
+     */
     static final class ProgressTask<V> extends Task<V> {
         private final BackgroundTask<V> task;
+        private volatile boolean stopRequested;
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            if (isDone()) return false;
+            stopRequested = true;
+            // not started yet: it never will; running: it stops itself (no interrupt either way)
+            return getState() == State.RUNNING || super.cancel(false);
+        }
 
         ProgressTask(BackgroundTask<V> task) {
             this.task = task;
@@ -140,7 +158,7 @@ public final class FxTaskExecutor implements TaskExecutor, AutoCloseable {
 
                 @Override
                 public boolean isCancelled() {
-                    return ProgressTask.this.isCancelled();
+                    return stopRequested || ProgressTask.this.isCancelled();
                 }
             };
             updateMessage("Working…");

@@ -436,7 +436,7 @@ public final class BundleImporter {
             c.setAutoCommit(false);
             try {
                 Summary s = merge(c, plan, progress);
-                c.commit();
+                Jdbc.commitDurably(c);
                 return s;
             } catch (Throwable t) {
                 c.rollback();

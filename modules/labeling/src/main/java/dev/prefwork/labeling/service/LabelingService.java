@@ -26,6 +26,7 @@ import dev.prefwork.store.LabelingFunctionRepository.LfDraft;
 import dev.prefwork.store.LabelingFunctionRepository.Outcome;
 import dev.prefwork.store.LfVoteRepository.StoredVotes;
 import dev.prefwork.store.LfVoteRepository.VotesToSave;
+import dev.prefwork.store.StorageProblems;
 import dev.prefwork.store.StoredLf;
 import dev.prefwork.store.StoredLfVersion;
 import dev.prefwork.store.Workspace;
@@ -330,13 +331,19 @@ public final class LabelingService implements AutoCloseable {
     /** Writes {@link #exportLibrary()} to {@code file} (via a temporary file, so a failed write leaves no half file). */
     public void exportLibrary(Path file) {
         String json = exportLibrary();
+        Path abs = file.toAbsolutePath();
+        Path tmp = null;
         try {
-            Path abs = file.toAbsolutePath();
-            Path tmp = Files.createTempFile(abs.getParent(), ".lfs-", ".tmp");
+            tmp = Files.createTempFile(abs.getParent(), ".lfs-", ".tmp");
             Files.writeString(tmp, json, StandardCharsets.UTF_8);
             Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            try {
+                if (tmp != null) Files.deleteIfExists(tmp); // no half file left behind
+            } catch (IOException ignored) {
+                // the write error is the one to report
+            }
+            throw StorageProblems.io("cannot write " + file, e);
         }
     }
 

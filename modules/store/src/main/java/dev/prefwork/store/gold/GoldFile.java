@@ -10,16 +10,17 @@ import dev.prefwork.core.InputException;
 import dev.prefwork.core.Preference;
 import dev.prefwork.core.Prompt;
 import dev.prefwork.store.Jdbc;
+import dev.prefwork.store.StorageProblems;
 import dev.prefwork.store.Workspace;
 import dev.prefwork.store.GoldRepository.PromptJudgments;
+import dev.prefwork.store.importer.ImportLimits;
 import dev.prefwork.store.importer.ImportSource;
+import dev.prefwork.store.importer.JsonLines;
+import dev.prefwork.store.importer.Utf8Lines;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,18 +58,11 @@ public final class GoldFile {
 
     public Result importGold(ImportSource source) {
         List<Line> lines = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(source.open(), StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)))) {
-            String s;
-            long n = 0;
-            while ((s = r.readLine()) != null) {
-                n++;
-                if (n == 1 && s.startsWith("\uFEFF")) s = s.substring(1);
+        try (Utf8Lines r = new Utf8Lines(source.open(), source.name(), ImportLimits.MAX_LINE_BYTES)) {
+            for (String s; (s = r.next()) != null; ) {
                 if (s.isBlank()) continue;
-                lines.add(validate(source.name(), n, s));
+                lines.add(validate(source.name(), r.lineNumber(), s));
             }
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new InputException(source.name(), 0, null, "the file is not valid UTF-8");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + source.name() + ": " + e.getMessage(), e);
         }
@@ -81,14 +75,7 @@ public final class GoldFile {
     }
 
     private Line validate(String file, long n, String text) {
-        JsonNode node;
-        try {
-            node = JSON.readTree(text);
-        } catch (IOException e) {
-            throw new InputException(file, n, null, "invalid JSON: " + e.getMessage().lines().findFirst().orElse(""));
-        }
-        if (!node.isObject()) throw new InputException(file, n, null, "expected one JSON object per line");
-        ObjectNode o = (ObjectNode) node;
+        ObjectNode o = JsonLines.parse(text, file, n);
         JsonNode pid = o.get("prompt_id");
         if (pid == null || !(pid.isTextual() || pid.isIntegralNumber())) throw new InputException(file, n, "prompt_id", "is missing; expected the prompt's id");
         Prompt prompt = workspace.prompts().bySourceId(pid.asText())
@@ -195,23 +182,14 @@ public final class GoldFile {
      */
     public static List<GoldLine> parse(ImportSource source, java.util.function.ToIntFunction<String> candidateCount) {
         List<GoldLine> out = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(source.open(), StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)))) {
+        // the same strict reader as importGold: invalid UTF-8, BOMs, over-long lines and bad JSON named by line
+        try (Utf8Lines r = new Utf8Lines(source.open(), source.name(), ImportLimits.MAX_LINE_BYTES)) {
             String s;
-            long n = 0;
             String file = source.name();
-            while ((s = r.readLine()) != null) {
-                n++;
-                if (n == 1 && s.startsWith("\uFEFF")) s = s.substring(1);
+            while ((s = r.next()) != null) {
                 if (s.isBlank()) continue;
-                if (s.length() > 10_000_000) throw new InputException(file, n, null, "the line is longer than 10 MB");
-                JsonNode node;
-                try {
-                    node = JSON.readTree(s);
-                } catch (IOException e) {
-                    throw new InputException(file, n, null, "invalid JSON: " + e.getMessage().lines().findFirst().orElse(""));
-                }
-                if (node == null || !node.isObject()) throw new InputException(file, n, null, "expected one JSON object per line");
+                long n = r.lineNumber();
+                JsonNode node = JsonLines.parse(s, file, n);
                 JsonNode pid = node.get("prompt_id");
                 if (pid == null || !(pid.isTextual() || pid.isIntegralNumber())) throw new InputException(file, n, "prompt_id", "is missing; expected the prompt's id");
                 int count = candidateCount.applyAsInt(pid.asText());
@@ -255,8 +233,6 @@ public final class GoldFile {
                 String noteText = note != null && note.isTextual() && !note.asText().isBlank() ? note.asText() : null;
                 out.add(new GoldLine(n, pid.asText(), best, worst, labels, ratings, prefs, noteText));
             }
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new InputException(source.name(), 0, null, "the file is not valid UTF-8");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + source.name() + ": " + e.getMessage(), e);
         }
@@ -370,13 +346,23 @@ public final class GoldFile {
                 n++;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+            deleteQuietly(tmp); // no half file left behind, under any name
+            throw StorageProblems.io("cannot write " + out, e);
         }
         try {
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+            deleteQuietly(tmp);
+            throw StorageProblems.io("cannot write " + out, e);
         }
         return n;
+    }
+
+    private static void deleteQuietly(Path f) {
+        try {
+            Files.deleteIfExists(f);
+        } catch (IOException ignored) {
+            // the error being reported matters more
+        }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prefwork.core.InputException;
 import dev.prefwork.core.Progress;
+import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -23,6 +24,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * CSV (or TSV) with a header and one row per candidate. Columns, matched case-insensitively: {@code prompt_id}
@@ -32,6 +35,7 @@ import java.util.Map;
  */
 final class CsvReader implements Importer.RecordReader {
 
+    private static final Pattern STARTLINE = Pattern.compile("\\(startline (\\d+)\\)");
     private static final List<String> ID_COLUMNS = List.of("prompt_id", "id");
     private static final List<String> TEXT_COLUMNS = List.of("response", "text", "candidate", "completion");
 
@@ -56,7 +60,8 @@ final class CsvReader implements Importer.RecordReader {
 
     @Override
     public void read(InputStream in, String file, ImportWriter writer, Progress progress) throws IOException, SQLException {
-        Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+        // checked as it streams, so a bad byte is named by its line, not by where the decoder's buffer happened to be
+        Reader reader = new InputStreamReader(new Utf8Check(in, file), StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
         CSVFormat format = (file.toLowerCase(Locale.ROOT).endsWith(".tsv") ? CSVFormat.TDF : CSVFormat.DEFAULT).builder()
                 .setHeader().setSkipHeaderRecord(true).setIgnoreEmptyLines(true).setTrim(false).get();
@@ -181,6 +186,15 @@ final class CsvReader implements Importer.RecordReader {
     private static RuntimeException encodingOrIo(String file, long line, Throwable cause) {
         if (cause instanceof CharacterCodingException) {
             return new InputException(file, line, null, "the file is not valid UTF-8; save it as UTF-8 and import again");
+        }
+        if (cause instanceof CSVException e) {
+            // commons-csv: "(startline 3) EOF reached before encapsulated token finished"
+            Matcher m = STARTLINE.matcher(String.valueOf(e.getMessage()));
+            if (m.find() && e.getMessage().contains("EOF reached before encapsulated token")) {
+                return new InputException(file, Long.parseLong(m.group(1)), null,
+                        "a quoted field that starts on this line is never closed (a missing \")");
+            }
+            return new InputException(file, line, null, "bad CSV: " + e.getMessage());
         }
         return new UncheckedIOException(cause instanceof IOException io ? io : new IOException(cause));
     }

@@ -1,18 +1,11 @@
 package dev.prefwork.store.importer;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prefwork.core.Dataset;
 import dev.prefwork.core.InputException;
 import dev.prefwork.core.Progress;
-import dev.prefwork.store.StoreException;
+import dev.prefwork.store.Jdbc;
+import dev.prefwork.store.StorageProblems;
 import dev.prefwork.store.Workspace;
 
 import java.io.FilterInputStream;
@@ -43,16 +36,6 @@ public final class Importer {
     public record Result(Dataset dataset, ImportFormat format, int prompts, int candidates, int pairs) {
     }
 
-    static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder()
-                            .maxNestingDepth(ImportLimits.MAX_JSON_DEPTH)
-                            .maxStringLength(ImportLimits.MAX_LINE_BYTES)
-                            .build())
-                    .build())
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
-
     private final Workspace workspace;
 
     public Importer(Workspace workspace) {
@@ -74,15 +57,15 @@ public final class Importer {
         try (Connection c = workspace.connection()) {
             c.setAutoCommit(false);
             try {
-                Result r = write(c, source, sha, format, baseName, progress);
-                c.commit();
+                Result r = write(c, source, sha, format, baseName, options.format() == null, progress);
+                Jdbc.commitDurably(c);
                 return new Result(workspace.datasets().get(r.dataset().id()).orElseThrow(), r.format(), r.prompts(), r.candidates(), r.pairs());
             } catch (Throwable t) {
                 c.rollback();
                 throw t;
             }
         } catch (SQLException e) {
-            throw new StoreException("import of " + source.name() + " failed and was rolled back: " + e.getMessage(), e);
+            throw StorageProblems.translate("import of " + source.name() + " failed and was rolled back", e);
         }
     }
 
@@ -94,17 +77,18 @@ public final class Importer {
      */
     public static Result importOn(Connection c, ImportSource source, ImportFormat format, String datasetName, String sha256,
                                   Progress progress) throws SQLException {
-        return write(c, source, sha256, format, datasetName, progress);
+        return write(c, source, sha256, format, datasetName, false, progress);
     }
 
+    /** @param detected the format was detected, not named (a prompt-only file then gets a hint about candidates) */
     private static Result write(Connection c, ImportSource source, String sha, ImportFormat format, String baseName,
-                                Progress progress) throws SQLException {
+                                boolean detected, Progress progress) throws SQLException {
         ImportWriter writer = new ImportWriter(c, source.name());
         String name = writer.uniqueDatasetName(baseName);
         long datasetId = writer.createDataset(name, source.name(), sha, format);
         try (CountingInput in = new CountingInput(source.open(), source.size(), progress)) {
             RecordReader reader = switch (format) {
-                case CANDIDATES, PROMPTS -> new JsonlPromptReader(format, name);
+                case CANDIDATES, PROMPTS -> new JsonlPromptReader(format, name, detected);
                 case TRL -> new TrlReader(name);
                 case CSV -> new CsvReader(name);
             };
@@ -126,7 +110,7 @@ public final class Importer {
             String line;
             while ((line = lines.next()) != null) {
                 if (line.isBlank()) continue;
-                JsonNode node = parse(line, source.name(), lines.lineNumber());
+                JsonNode node = JsonLines.parse(line, source.name(), lines.lineNumber());
                 if (node.has("chosen") || node.has("rejected")) return ImportFormat.TRL;
                 if (node.has("candidates")) return ImportFormat.CANDIDATES;
                 if (node.has("prompt")) return ImportFormat.PROMPTS;
@@ -137,30 +121,6 @@ public final class Importer {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + source.name() + ": " + e.getMessage(), e);
         }
-    }
-
-    /** One JSON object from one line, or an error naming the line and, where Jackson knows it, the column. */
-    static ObjectNode parse(String line, String file, long lineNumber) {
-        JsonNode node;
-        try {
-            node = JSON.readTree(line);
-        } catch (JsonProcessingException e) {
-            String msg = e.getOriginalMessage();
-            if (msg.contains("nesting depth")) {
-                msg = "JSON is nested deeper than " + ImportLimits.MAX_JSON_DEPTH + " levels";
-            }
-            String where = e.getLocation() != null && e.getLocation().getColumnNr() > 0 ? " at column " + e.getLocation().getColumnNr() : "";
-            throw new InputException(file, lineNumber, null, "invalid JSON" + where + ": " + firstLine(msg));
-        }
-        if (node == null || !node.isObject()) {
-            throw new InputException(file, lineNumber, null, "expected one JSON object per line, found " + JsonFields.describe(node));
-        }
-        return (ObjectNode) node;
-    }
-
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     private static String sha256(ImportSource source, Progress progress) {

@@ -20,10 +20,13 @@ final class JsonlPromptReader implements Importer.RecordReader {
 
     private final ImportFormat format;
     private final String datasetName;
+    /** The format was told from the first record (not chosen by the user): errors say why it was read so. */
+    private final boolean detected;
 
-    JsonlPromptReader(ImportFormat format, String datasetName) {
+    JsonlPromptReader(ImportFormat format, String datasetName, boolean detected) {
         this.format = format;
         this.datasetName = datasetName;
+        this.detected = detected;
     }
 
     @Override
@@ -33,7 +36,7 @@ final class JsonlPromptReader implements Importer.RecordReader {
         while ((line = lines.next()) != null) {
             if (line.isBlank()) continue;
             long n = lines.lineNumber();
-            ObjectNode o = Importer.parse(line, file, n);
+            ObjectNode o = JsonLines.parse(line, file, n);
             JsonFields f = new JsonFields(file, n);
             String id = sourceId(o, f, n);
             String prompt = f.text(o, "prompt", "prompt", false);
@@ -41,7 +44,10 @@ final class JsonlPromptReader implements Importer.RecordReader {
             JsonNode cands = o.get("candidates");
             if (format == ImportFormat.PROMPTS) {
                 if (cands != null && !cands.isNull() && !(cands.isArray() && cands.isEmpty())) {
-                    throw f.error("candidates", "this is a prompt-only import but the line has candidates; import it as a candidates file");
+                    throw f.error("candidates", detected
+                            ? "the file was read as prompts without candidates (its first record has none), but this line has"
+                            + " candidates; give every line its candidates, or none"
+                            : "this is a prompt-only import but the line has candidates; import it as a candidates file");
                 }
                 writer.prompt(n, id, prompt, category, JsonFields.unknownFields(o, PROMPT_FIELDS));
                 continue;

@@ -63,7 +63,7 @@ final class TrlReader implements Importer.RecordReader {
         while ((line = lines.next()) != null) {
             if (line.isBlank()) continue;
             long n = lines.lineNumber();
-            ObjectNode o = Importer.parse(line, file, n);
+            ObjectNode o = JsonLines.parse(line, file, n);
             JsonFields f = new JsonFields(file, n);
             JsonNode promptNode = o.get("prompt");
             JsonNode chosenNode = o.get("chosen");

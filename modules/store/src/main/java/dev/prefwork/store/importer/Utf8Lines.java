@@ -6,17 +6,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a file line by line as strict UTF-8, counting lines for error messages. Accepts LF and CRLF, skips a
- * leading byte-order mark, and refuses a line longer than {@code maxLineBytes} instead of buffering it
- * whole (a file without newlines cannot exhaust the heap).
+ * UTF-8 byte-order mark at the start of any line (files joined with {@code cat} keep each one's), refuses a
+ * UTF-16 file by name, names the byte where a line stops being UTF-8, and refuses a line longer than
+ * {@code maxLineBytes} instead of buffering it whole (a file without newlines cannot exhaust the heap).
  */
-final class Utf8Lines implements AutoCloseable {
+public final class Utf8Lines implements AutoCloseable {
 
     private final InputStream in;
     private final String file;
@@ -31,14 +32,14 @@ final class Utf8Lines implements AutoCloseable {
     private long lineNumber;
     private long bytesRead;
 
-    Utf8Lines(InputStream in, String file, int maxLineBytes) {
+    public Utf8Lines(InputStream in, String file, int maxLineBytes) {
         this.in = in;
         this.file = file;
         this.maxLineBytes = maxLineBytes;
     }
 
     /** The next line without its terminator, or null at the end of the file. */
-    String next() throws IOException {
+    public String next() throws IOException {
         int len = 0;
         boolean sawAny = false;
         while (true) {
@@ -74,24 +75,32 @@ final class Utf8Lines implements AutoCloseable {
         }
         lineNumber++;
         if (len > 0 && line[len - 1] == '\r') len--;
+        if (lineNumber == 1 && len >= 2 && ((line[0] & 0xFF) == 0xFF && (line[1] & 0xFF) == 0xFE
+                || (line[0] & 0xFF) == 0xFE && (line[1] & 0xFF) == 0xFF)) {
+            throw new InputException(file, 1, null, "the file is UTF-16 (it starts with a UTF-16 byte-order mark);"
+                    + " save it as UTF-8 and import again");
+        }
         int off = 0;
-        if (lineNumber == 1 && len >= 3 && (line[0] & 0xFF) == 0xEF && (line[1] & 0xFF) == 0xBB && (line[2] & 0xFF) == 0xBF) {
+        if (len >= 3 && (line[0] & 0xFF) == 0xEF && (line[1] & 0xFF) == 0xBB && (line[2] & 0xFF) == 0xBF) {
             off = 3;
         }
-        try {
-            CharBuffer chars = decoder.reset().decode(ByteBuffer.wrap(line, off, len - off));
-            return chars.toString();
-        } catch (CharacterCodingException e) {
-            throw new InputException(file, lineNumber, null, "the file is not valid UTF-8 (" + e.getMessage()
-                    + "); save it as UTF-8 and import again");
+        ByteBuffer in = ByteBuffer.wrap(line, off, len - off);
+        CharBuffer out = CharBuffer.allocate(len - off);
+        CoderResult r = decoder.reset().decode(in, out, true);
+        if (r.isError()) {
+            int at = in.position();
+            throw new InputException(file, lineNumber, null, String.format("the file is not valid UTF-8: byte %d of the line is 0x%02X;"
+                    + " save the file as UTF-8 and import again", at - off + 1, line[at] & 0xFF));
         }
+        decoder.flush(out);
+        return out.flip().toString();
     }
 
-    long lineNumber() {
+    public long lineNumber() {
         return lineNumber;
     }
 
-    long bytesRead() {
+    public long bytesRead() {
         return bytesRead;
     }
 

@@ -12,13 +12,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/**
+ * What imports do with good files (the shapes, merging, metadata, names, re-imports, cancelling). Refusals and the
+ * edge cases of encodings, sizes and limits are in the bad-input corpus ({@link BadInputCorpusTest}).
+ */
 class ImporterTest {
 
     @TempDir
@@ -45,12 +48,6 @@ class ImporterTest {
         assertThat(ws.jdbc().count("SELECT COUNT(*) FROM dataset")).isZero();
         assertThat(ws.jdbc().count("SELECT COUNT(*) FROM prompt")).isZero();
         assertThat(ws.jdbc().count("SELECT COUNT(*) FROM candidate")).isZero();
-    }
-
-    private void assertRefused(String name, String content, String expectedMessage) throws IOException {
-        Path f = Fixtures.write(dir, name, content);
-        assertThatThrownBy(() -> importFile(f)).isInstanceOf(InputException.class).hasMessage(f + ":" + expectedMessage);
-        assertNothingImported();
     }
 
     // ---- candidates JSONL -------------------------------------------------------------------------------------
@@ -81,72 +78,6 @@ class ImporterTest {
     }
 
     @Test
-    void acceptsCrlfABomAndBlankLines() throws IOException {
-        byte[] body = "{\"id\":\"a\",\"prompt\":\"P\",\"candidates\":[{\"text\":\"x\"},{\"text\":\"y\"}]}\r\n\r\n{\"id\":\"b\",\"prompt\":\"Q\",\"candidates\":[{\"text\":\"x\"},{\"text\":\"y\"}]}\r\n"
-                .getBytes(StandardCharsets.UTF_8);
-        byte[] withBom = new byte[body.length + 3];
-        withBom[0] = (byte) 0xEF;
-        withBom[1] = (byte) 0xBB;
-        withBom[2] = (byte) 0xBF;
-        System.arraycopy(body, 0, withBom, 3, body.length);
-        assertThat(importFile(Fixtures.write(dir, "bom.jsonl", withBom)).prompts()).isEqualTo(2);
-        assertThat(ws.prompts().bySourceId("b").orElseThrow().text()).isEqualTo("Q");
-    }
-
-    @Test
-    void badJsonNamesTheLineAndColumnAndImportsNothing() throws IOException {
-        assertRefused("bad.jsonl", """
-                {"id":"a","prompt":"P","candidates":[{"text":"x"},{"text":"y"}]}
-                {"id":"b","prompt":"Q","candidates":[{"text":"x"},{"text":"y"}]
-                """, "2: invalid JSON at column 64: Unexpected end-of-input: expected close marker for Object (start marker at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 1])");
-    }
-
-    @Test
-    void missingPromptIsNamed() throws IOException {
-        assertRefused("nop.jsonl", """
-                {"id":"a","prompt":"P","candidates":[{"text":"x"},{"text":"y"}]}
-                {"id":"b","candidates":[{"text":"x"},{"text":"y"}]}
-                """, "2: field 'prompt': is missing; expected a string");
-    }
-
-    @Test
-    void wrongTypeIsNamed() throws IOException {
-        assertRefused("type.jsonl", """
-                {"id":"a","prompt":42,"candidates":[{"text":"x"},{"text":"y"}]}
-                """, "1: field 'prompt': expected a string, found a number");
-        assertRefused("type2.jsonl", """
-                {"id":"a","prompt":"P","candidates":[{"text":"x"},{"text":["y"]}]}
-                """, "1: field 'candidates[1].text': expected a string, found a list");
-    }
-
-    @Test
-    void emptyAndSingleCandidateListsAreRefused() throws IOException {
-        assertRefused("empty.jsonl", """
-                {"id":"a","prompt":"P","candidates":[]}
-                """, "1: field 'candidates': has 0 candidates; at least 2 are needed to compare");
-        assertRefused("one.jsonl", """
-                {"id":"a","prompt":"P","candidates":[{"text":"x"}]}
-                """, "1: field 'candidates': has 1 candidate; at least 2 are needed to compare");
-    }
-
-    @Test
-    void fiftyCandidatesAreFine() throws IOException {
-        StringBuilder sb = new StringBuilder("{\"id\":\"many\",\"prompt\":\"P\",\"candidates\":[");
-        for (int i = 0; i < 50; i++) sb.append(i > 0 ? "," : "").append("{\"text\":\"t").append(i).append("\"}");
-        sb.append("]}\n");
-        assertThat(importFile(Fixtures.write(dir, "fifty.jsonl", sb.toString())).candidates()).isEqualTo(50);
-    }
-
-    @Test
-    void duplicateIdInTheFileNamesBothLines() throws IOException {
-        assertRefused("dup.jsonl", """
-                {"id":"a","prompt":"P","candidates":[{"text":"x"},{"text":"y"}]}
-                {"id":"b","prompt":"Q","candidates":[{"text":"x"},{"text":"y"}]}
-                {"id":"a","prompt":"R","candidates":[{"text":"x"},{"text":"y"}]}
-                """, "3: field 'id': duplicate id 'a' (first used on line 1)");
-    }
-
-    @Test
     void duplicateIdInTheWorkspaceNamesTheDatasetAndImportsNothingMore() throws IOException {
         importFile(Fixtures.write(dir, "first.jsonl", """
                 {"id":"a","prompt":"P","candidates":[{"text":"x"},{"text":"y"}]}
@@ -162,52 +93,12 @@ class ImporterTest {
     }
 
     @Test
-    void invalidUtf8NamesTheLine() throws IOException {
-        byte[] good = "{\"id\":\"a\",\"prompt\":\"P\",\"candidates\":[{\"text\":\"x\"},{\"text\":\"y\"}]}\n".getBytes(StandardCharsets.UTF_8);
-        byte[] bad = "{\"id\":\"b\",\"prompt\":\"caf\u00e9\",\"candidates\":[{\"text\":\"x\"},{\"text\":\"y\"}]}\n".getBytes(StandardCharsets.ISO_8859_1);
-        byte[] all = new byte[good.length + bad.length];
-        System.arraycopy(good, 0, all, 0, good.length);
-        System.arraycopy(bad, 0, all, good.length, bad.length);
-        Path f = Fixtures.write(dir, "latin1.jsonl", all);
-        assertThatThrownBy(() -> importFile(f)).isInstanceOf(InputException.class)
-                .hasMessageStartingWith(f + ":2: the file is not valid UTF-8");
-        assertNothingImported();
-    }
-
-    @Test
-    void aTextOverTheLimitIsRefusedWithItsSize() throws IOException {
-        String huge = "x".repeat(5 * 1024 * 1024);
-        assertRefused("huge.jsonl", "{\"id\":\"a\",\"prompt\":\"P\",\"candidates\":[{\"text\":\"ok\"},{\"text\":\"" + huge + "\"}]}\n",
-                "1: field 'candidates[1].text': is 5,242,880 characters long; the limit is 1,000,000");
-    }
-
-    @Test
-    void deepNestingIsRefused() throws IOException {
-        String deep = "[".repeat(200) + "]".repeat(200);
-        assertRefused("deep.jsonl", "{\"id\":\"a\",\"prompt\":\"P\",\"x\":" + deep + ",\"candidates\":[{\"text\":\"x\"},{\"text\":\"y\"}]}\n",
-                "1: invalid JSON: JSON is nested deeper than 64 levels");
-    }
-
-    @Test
-    void truncatedLastLineIsRefused() throws IOException {
-        assertRefused("trunc.jsonl", "{\"id\":\"a\",\"prompt\":\"P\",\"candidates\":[{\"text\":\"x\"},{\"text\":\"y\"}]}\n{\"id\":\"b\",\"prompt\":\"Q\",\"cand",
-                "2: invalid JSON at column 29: Unexpected end-of-input in field name");
-    }
-
-    @Test
     void reimportingTheSameFileIsRefused() throws IOException {
         Path f = Fixtures.candidatesFile(dir, "same.jsonl", 3, 2);
         importFile(f);
         assertThatThrownBy(() -> importFile(f)).isInstanceOf(InputException.class)
                 .hasMessageContaining("this file was already imported on").hasMessageContaining("as dataset 'same'; nothing was imported");
         assertThat(ws.jdbc().count("SELECT COUNT(*) FROM prompt")).isEqualTo(3);
-    }
-
-    @Test
-    void emptyFileIsRefused() throws IOException {
-        Path f = Fixtures.write(dir, "empty.jsonl", "\n\n");
-        assertThatThrownBy(() -> importFile(f)).isInstanceOf(InputException.class).hasMessage(f + ": the file is empty");
-        assertNothingImported();
     }
 
     @Test
@@ -284,20 +175,6 @@ class ImporterTest {
         assertThat(ws.candidates().forPrompt(sky.id())).extracting(Candidate::text).containsExactly("Blue.", "Green.");
     }
 
-    @Test
-    void trlWithMismatchedPromptPrefixesIsRefused() throws IOException {
-        assertRefused("mismatch.jsonl", """
-                {"chosen":[{"role":"user","content":"A?"},{"role":"assistant","content":"x"}],"rejected":[{"role":"user","content":"B?"},{"role":"assistant","content":"y"}]}
-                """, "1: field 'rejected': its messages before the last one differ from those of 'chosen'; both must share the same prompt");
-    }
-
-    @Test
-    void trlWithANonAssistantCompletionIsRefused() throws IOException {
-        assertRefused("role.jsonl", """
-                {"prompt":"Q","chosen":[{"role":"user","content":"x"}],"rejected":"y"}
-                """, "1: field 'chosen[0].role': expected 'assistant', found 'user'");
-    }
-
     // ---- CSV --------------------------------------------------------------------------------------------------
 
     @Test
@@ -321,41 +198,5 @@ class ImporterTest {
         List<Candidate> ca = ws.candidates().forPrompt(a.id());
         assertThat(ca).extracting(Candidate::text).containsExactly("A join combines rows.\n\nExample: ...", "No.");
         assertThat(ca.get(0).metadataJson()).isEqualTo("{\"temperature\":\"0.7\"}");
-    }
-
-    @Test
-    void csvPromptWithOneCandidateIsRefusedAtItsFirstLine() throws IOException {
-        assertRefused("lonely.csv", """
-                id,prompt,text
-                a,P,x
-                a,P,y
-                b,Q,z
-                """, "4: field 'prompt': this prompt has only 1 candidate; at least 2 are needed to compare");
-    }
-
-    @Test
-    void csvWithoutAPromptColumnIsRefused() throws IOException {
-        assertRefused("nocol.csv", """
-                id,question,text
-                a,P,x
-                """, "1: field 'prompt': the header has no 'prompt' column; found: id, question, text");
-    }
-
-    @Test
-    void csvRowWithTheWrongNumberOfFieldsIsNamed() throws IOException {
-        assertRefused("short.csv", """
-                id,prompt,text
-                a,P,x
-                a,P
-                """, "3: the row has 2 fields but the header has 3");
-    }
-
-    @Test
-    void csvWithConflictingPromptTextsForOneIdIsRefused() throws IOException {
-        assertRefused("conflict.csv", """
-                id,prompt,text
-                a,P,x
-                a,Q,y
-                """, "3: field 'prompt': differs from the prompt text of id 'a' on line 2");
     }
 }
