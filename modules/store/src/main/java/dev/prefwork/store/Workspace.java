@@ -29,7 +29,7 @@ public final class Workspace implements AutoCloseable {
     public static final String DB_NAME = "workspace";
 
     /** The newest migration in db/migration; a test keeps it equal to the highest V&lt;n&gt; file there. */
-    private static final int SCHEMA_VERSION = 6;
+    private static final int SCHEMA_VERSION = 7;
 
     /** A method, not a constant, so a test compiled against an older value cannot keep a stale inlined copy. */
     static int schemaVersion() {
@@ -183,6 +183,8 @@ public final class Workspace implements AutoCloseable {
     public SettingsRepository settings() { return new SettingsRepository(jdbc); }
 
     public LabelModelRunRepository labelModelRuns() { return new LabelModelRunRepository(jdbc); }
+
+    public RewardModelRepository rewardModels() { return new RewardModelRepository(jdbc); }
 
     /** Streaming reads of all prompts, candidates and gold for the engines. */
     public BulkReader bulk() { return new BulkReader(this, jdbc); }
