@@ -19,7 +19,8 @@ import java.util.Locale;
  *       or the bottom one a GOOD vote, from an LF at least {@value #HIGH_ACCURACY} accurate;</li>
  *   <li><b>least sure</b> (0–1): on a prompt without gold, the top two are nearly tied (priority 1 − (2σ(gap) − 1)).</li>
  * </ol>
- * The first two kinds are taken whole, then the least sure fill the queue to its limit; highest priority first.
+ * The first two kinds fill up to two thirds of the queue, the least sure the rest (more of either when the other
+ * runs short); highest priority first.
  * The expert's corrections there become gold, which the next fit trains on.
  */
 public final class ReviewQueue {
@@ -95,7 +96,9 @@ public final class ReviewQueue {
         Comparator<Item> byPriority = Comparator.comparingDouble((Item i) -> -i.priority()).thenComparingLong(Item::promptId);
         strong.sort(byPriority);
         unsure.sort(byPriority);
-        List<Item> out = new ArrayList<>(strong.subList(0, Math.min(limit, strong.size())));
+        // a third of the queue is kept for the least sure: they are where a judgment teaches the model most
+        int strongCap = limit - Math.min(unsure.size(), limit / 3);
+        List<Item> out = new ArrayList<>(strong.subList(0, Math.min(strongCap, strong.size())));
         for (Item i : unsure) {
             if (out.size() >= limit) break;
             out.add(i);

@@ -23,8 +23,8 @@ import java.util.List;
 
 /**
  * Trains and evaluates one reward model on built features, without touching the workspace: the final fit on every
- * target, then k-fold by prompt (each fold refitted without its prompts' gold, warm-started from the final fit) for
- * the held-out scores every metric is computed from, with the baselines on the same pairs.
+ * target, then k-fold by prompt (each fold refitted without its prompts' gold) for the held-out scores every metric
+ * is computed from, with the baselines on the same pairs. Every fit starts from a fit on the soft labels alone.
  */
 final class RewardFitter {
 
@@ -82,7 +82,8 @@ final class RewardFitter {
         }
 
         int folds = labelledCount >= MIN_LABELLED_PROMPTS ? Math.min(request.folds(), labelledCount) : 0;
-        int totalIterations = request.maxIterations() * (1 + folds);
+        boolean prefit = soft.length > 0 && (goldLabels > 0 || pairs.size() > 0);
+        int totalIterations = request.maxIterations() * (1 + folds + (prefit ? 1 : 0));
         int[] done = {0};
         Lbfgs.Listener listener = (it, value) -> {
             progress.checkCancelled();
@@ -91,9 +92,17 @@ final class RewardFitter {
                     String.format(java.util.Locale.ROOT, "Training the reward model: iteration %d, loss %.4f", it, value));
         };
 
-        RewardLoss full = new RewardLoss(targets(soft, q, gold, pairs, p -> true, index), request.lossWeights());
+        // The fits start from a fit on the soft labels alone: it holds no gold, so starting a fold there leaks nothing
+        // of the fold's held-out prompts (a start from the final fit would, wherever the optimiser stops short).
         Lbfgs.Options options = Lbfgs.Options.defaults().withMaxIterations(request.maxIterations());
-        Lbfgs.Result result = trainer.fit(full, scorer.initial(request.seed()), options, listener);
+        double[] start = scorer.initial(request.seed());
+        if (prefit) {
+            RewardLoss softOnly = new RewardLoss(targets(soft, q, new byte[n], GoldPairs.of(List.of()), p -> true, index),
+                    request.lossWeights());
+            start = trainer.fit(softOnly, start, options, listener).theta();
+        }
+        RewardLoss full = new RewardLoss(targets(soft, q, gold, pairs, p -> true, index), request.lossWeights());
+        Lbfgs.Result result = trainer.fit(full, start, options, listener);
         double[] scores = new double[n];
         scorer.score(x, result.theta(), scores);
 
@@ -103,12 +112,11 @@ final class RewardFitter {
         Arrays.fill(oof, Double.NaN);
         double[][] foldTheta = new double[folds][];
         int foldIterations = 0;
-        Lbfgs.Options foldOptions = options.withMaxIterations(Math.max(1, request.maxIterations() / 2));
         for (int k = 0; k < folds; k++) {
             int fold = k;
-            done[0] = request.maxIterations() * (1 + k);
+            done[0] = (prefit ? request.maxIterations() : 0) + request.maxIterations() * (1 + k);
             RewardLoss train = new RewardLoss(targets(soft, q, gold, pairs, p -> foldOf[p] != fold, index), request.lossWeights());
-            Lbfgs.Result r = trainer.fit(train, result.theta(), foldOptions, listener);
+            Lbfgs.Result r = trainer.fit(train, start, options, listener);
             foldIterations += r.iterations();
             foldTheta[k] = r.theta();
             double[] s = new double[n];

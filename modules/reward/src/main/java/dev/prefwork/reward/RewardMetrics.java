@@ -43,7 +43,8 @@ public record RewardMetrics(int folds, int labelledPrompts, int goldPairs, int g
 
     /**
      * @param iterations     L-BFGS iterations of the final fit
-     * @param foldIterations iterations of the k-fold fits together (warm-started from the final fit)
+     * @param foldIterations iterations of the k-fold fits together (each started, like the final fit, from a fit on the
+     *                       soft labels alone)
      */
     public record Training(int iterations, double loss, boolean converged, int foldIterations, long trainMs) {
     }
