@@ -11,6 +11,8 @@ import dev.prefwork.app.ui.lfstudio.LfStudioView;
 import dev.prefwork.app.ui.lfstudio.LfStudioViewModel;
 import dev.prefwork.app.ui.prompts.PromptsView;
 import dev.prefwork.app.ui.prompts.PromptsViewModel;
+import dev.prefwork.app.ui.rankings.RankingsView;
+import dev.prefwork.app.ui.rankings.RankingsViewModel;
 import dev.prefwork.app.ui.shell.FxNotifier;
 import dev.prefwork.app.ui.shell.MainViewModel;
 import dev.prefwork.app.ui.shell.MainWindow;
@@ -63,6 +65,7 @@ public final class Workbench {
     public static final String COMPARE = "compare";
     public static final String LF_STUDIO = "lf-studio";
     public static final String LABEL_MODEL = "label-model";
+    public static final String RANKINGS = "rankings";
 
     /** System property naming the step to show first (screenshots, demos): {@code -Dprefwork.startStep=lf-studio}. */
     public static final String START_STEP_PROPERTY = "prefwork.startStep";
@@ -82,6 +85,7 @@ public final class Workbench {
     private final PipelineBadges pipelineBadges;
     private final LabelModelViewModel labelModelViewModel;
     private final LfStudioViewModel lfStudioViewModel;
+    private final RankingsViewModel rankingsViewModel;
     private final MainViewModel mainViewModel;
     private MainWindow window;
     private Stage stage;
@@ -103,6 +107,7 @@ public final class Workbench {
         this.labelModelViewModel = new LabelModelViewModel(workspaces, executor, notifier);
         this.lfStudioViewModel = new LfStudioViewModel(workspaces, executor, notifier,
                 LfStudioViewModel.Debounce.fx(LfStudioViewModel.PREVIEW_DEBOUNCE));
+        this.rankingsViewModel = new RankingsViewModel(workspaces, executor, notifier);
         this.mainViewModel = new MainViewModel(workspaces, settings);
     }
 
@@ -121,9 +126,9 @@ public final class Workbench {
                 Step.available(LABEL_MODEL, "Label model",
                         "Combine the labeling functions' votes into the probability that each candidate is GOOD, with each function's learned accuracy.",
                         Icons.LABEL_MODEL, actions -> new LabelModelView(labelModelViewModel)),
-                Step.comingSoon("rankings", "Rankings",
+                Step.available(RANKINGS, "Rankings",
                         "Train a reward model on your labels and votes, rank each prompt's candidates and review where it disagrees with you.",
-                        Icons.RANKINGS),
+                        Icons.RANKINGS, actions -> new RankingsView(rankingsViewModel)),
                 Step.comingSoon("curate", "Curate & export",
                         "Turn rankings into chosen/rejected pairs and export them as TRL JSONL, a Hugging Face dataset folder or a colleague bundle.",
                         Icons.EXPORT),
@@ -147,6 +152,11 @@ public final class Workbench {
         window = new MainWindow(stage, mainViewModel, importViewModel, monitor, settings, steps());
         promptsViewModel.setOnOpenPrompt(id -> window.promptOpened(id));
         labelModelViewModel.setOnOpenPrompt(id -> window.promptOpened(id));
+        rankingsViewModel.setOnOpenPrompt(id -> window.promptOpened(id));
+        rankingsViewModel.setOnReview(id -> {
+            compareViewModel.review(id);
+            window.showStep(COMPARE);
+        });
         mainViewModel.addPromptOpenedListener(id -> {
             compareViewModel.open(id);
             window.showStep(COMPARE);
@@ -206,6 +216,7 @@ public final class Workbench {
         executor.close();
         labelModelViewModel.close();
         lfStudioViewModel.close();
+        rankingsViewModel.close();
         workspaces.close();
     }
 
@@ -230,6 +241,8 @@ public final class Workbench {
     public LabelModelViewModel labelModelViewModel() { return labelModelViewModel; }
 
     public LfStudioViewModel lfStudioViewModel() { return lfStudioViewModel; }
+
+    public RankingsViewModel rankingsViewModel() { return rankingsViewModel; }
 
     /**
      * "Make an LF from this": opens the LF studio with a new keyword LF for {@code selectedText} (text the expert

@@ -38,7 +38,7 @@ public final class Rankings {
      * A candidate in its prompt's ranking.
      *
      * @param position its position among the prompt's candidates (0-based, import order)
-     * @param why      the largest contributions by size, with sign
+     * @param why      the largest contributions relative to the prompt's average candidate, by size, with sign
      * @param lfs      the labeling functions that fired on it, with their contribution
      */
     public record RankedCandidate(long candidateId, int row, int position, double score, double pGood, int chars, List<Part> why,
@@ -206,9 +206,15 @@ public final class Rankings {
         return out;
     }
 
-    /** A prompt's ranking under the weights. */
+    /**
+     * A prompt's ranking under the weights. A candidate's "why" is its contributions relative to the prompt's average
+     * candidate: what puts it above or below the others (a part every candidate shares, such as the prompt's topic,
+     * orders nothing). Its LFs are the ones that fired on it, with their contribution as such.
+     */
     public PromptRanking prompt(int prompt, Weighted weighted) {
         int[] rows = index.rowsOf(prompt);
+        double[] mean = new double[groups];
+        for (int r : rows) for (int g = 0; g < groups; g++) mean[g] += weightedContribution(r, g, weighted) / rows.length;
         List<RankedCandidate> out = new ArrayList<>(rows.length);
         for (int pos = 0; pos < rows.length; pos++) {
             int r = rows[pos];
@@ -216,11 +222,10 @@ public final class Rankings {
             List<Part> parts = new ArrayList<>();
             List<Part> lfs = new ArrayList<>();
             for (int g = 0; g < groups; g++) {
-                double c = stored.contributions()[r * groups + g];
-                int a = aspectOfGroup[g];
-                if (a >= 0) c *= weighted.weights().getOrDefault(aspects.get(a), 1.0);
+                double c = weightedContribution(r, g, weighted);
                 ExplanationGroup eg = model.explanations().get(g);
-                if (c != 0) parts.add(new Part(eg, c));
+                double relative = c - mean[g];
+                if (Math.abs(relative) > 1e-6) parts.add(new Part(eg, relative));
                 if (eg.isLf() && stored.contributions()[r * groups + g] != 0) lfs.add(new Part(eg, c));
             }
             parts.sort(Comparator.comparingDouble((Part p) -> -Math.abs(p.contribution())));
@@ -231,6 +236,12 @@ public final class Rankings {
         out.sort(Comparator.comparingDouble((RankedCandidate c) -> -c.score()).thenComparingInt(RankedCandidate::position));
         double gap = out.size() < 2 ? Double.NaN : out.get(0).score() - out.get(1).score();
         return new PromptRanking(index.promptId(prompt), List.copyOf(out), weighted.margins()[prompt], gap);
+    }
+
+    private double weightedContribution(int row, int group, Weighted weighted) {
+        double c = stored.contributions()[row * groups + group];
+        int a = aspectOfGroup[group];
+        return a >= 0 ? c * weighted.weights().getOrDefault(aspects.get(a), 1.0) : c;
     }
 
     /** Margins across prompts in {@code bins} equal bins from 0 to the largest margin. */

@@ -70,7 +70,7 @@ public final class ReviewQueue {
                 }
                 if (wrong > 0) {
                     strong.add(new Item(promptId, Kind.CONTRADICTS_GOLD, String.format(Locale.ROOT,
-                            "contradicts your gold: ranks candidate %d above candidate %d, which you preferred (%d of your %d pair%s here)",
+                            "contradicts your gold: ranks candidate %d above %d, which you preferred (%d of your %d pair%s here)",
                             position(rows, first.loser()), position(rows, first.winner()), wrong, gold.size(), gold.size() == 1 ? "" : "s"),
                             3 + (double) wrong / gold.size()));
                 }

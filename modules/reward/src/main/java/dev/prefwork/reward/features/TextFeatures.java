@@ -14,20 +14,23 @@ import java.util.List;
  */
 public final class TextFeatures {
 
-    /** A statistic: its key (column key {@code "text:<key>"}) and what the expert reads. */
+    /**
+     * A statistic: its key (column key {@code "text:<key>"}) and what the expert reads. All but the absolute length
+     * are relative to the prompt's other candidates (the label says so only where it would otherwise mislead).
+     */
     public record Stat(String key, String label) {
     }
 
     public static final List<Stat> STATS = List.of(
             new Stat("length_z", "Length vs the other answers"),
-            new Stat("length_log", "Length"),
-            new Stat("list", "List (vs the other answers)"),
-            new Stat("code", "Code block (vs the other answers)"),
-            new Stat("table", "Table (vs the other answers)"),
-            new Stat("bold", "Bold phrases (vs the other answers)"),
-            new Stat("repetition", "Repetition (vs the other answers)"),
-            new Stat("readability", "Readability (vs the other answers)"),
-            new Stat("prompt_words", "Prompt's words used (vs the other answers)"));
+            new Stat("length_log", "Length (absolute)"),
+            new Stat("list", "List"),
+            new Stat("code", "Code block"),
+            new Stat("table", "Table"),
+            new Stat("bold", "Bold phrases"),
+            new Stat("repetition", "Repetition"),
+            new Stat("readability", "Readability"),
+            new Stat("prompt_words", "Prompt's words used"));
 
     /** Raw measures per candidate, before the within-prompt step: chars, list, code, table, bold, repetition, flesch, overlap. */
     static final int RAW = 8;
