@@ -5,6 +5,7 @@ import dev.prefwork.app.ui.common.Icons;
 import dev.prefwork.app.ui.compare.CompareView;
 import dev.prefwork.app.ui.compare.CompareViewModel;
 import dev.prefwork.app.ui.compare.PipelineBadges;
+import dev.prefwork.app.ui.compare.RewardBadges;
 import dev.prefwork.app.ui.labelmodel.LabelModelView;
 import dev.prefwork.app.ui.labelmodel.LabelModelViewModel;
 import dev.prefwork.app.ui.lfstudio.LfStudioView;
@@ -104,6 +105,7 @@ public final class Workbench {
         this.compareViewModel = new CompareViewModel(workspaces, executor, notifier, settings, Clock.systemDefaultZone());
         this.pipelineBadges = new PipelineBadges(paths);
         compareViewModel.addBadgeProvider(pipelineBadges);
+        compareViewModel.addBadgeProvider(new RewardBadges());
         this.labelModelViewModel = new LabelModelViewModel(workspaces, executor, notifier);
         this.lfStudioViewModel = new LfStudioViewModel(workspaces, executor, notifier,
                 LfStudioViewModel.Debounce.fx(LfStudioViewModel.PREVIEW_DEBOUNCE));
@@ -153,6 +155,7 @@ public final class Workbench {
         promptsViewModel.setOnOpenPrompt(id -> window.promptOpened(id));
         labelModelViewModel.setOnOpenPrompt(id -> window.promptOpened(id));
         rankingsViewModel.setOnOpenPrompt(id -> window.promptOpened(id));
+        rankingsViewModel.setOnFitted(compareViewModel::refreshBadges);
         rankingsViewModel.setOnReview(id -> {
             compareViewModel.review(id);
             window.showStep(COMPARE);

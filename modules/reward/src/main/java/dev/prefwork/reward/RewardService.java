@@ -71,6 +71,16 @@ public final class RewardService {
     private final Function<Path, PairScorer> externalScorers;
 
     private Rankings cachedRankings;
+    private FeatureBuilder features;
+    private Scores cachedScores;
+
+    /**
+     * A service that reads models and scores only (curation, exports, the Compare view's badges): {@link #fit} needs
+     * the labeling services and model openers of the other constructor.
+     */
+    public RewardService(Workspace workspace) {
+        this(workspace, null, null, null, null);
+    }
 
     /**
      * @param embeddingModels opens the embedding model a feature spec names ("bundled" or a folder)
@@ -89,10 +99,10 @@ public final class RewardService {
 
     /** Builds the features, fits, evaluates, stores the model with its scores (one transaction) and returns it. */
     public synchronized RewardModel fit(FitRequest request, Progress progress) {
+        if (labeling == null) throw new IllegalStateException("this reward service only reads models; build it with the labeling services to fit");
         long t0 = System.nanoTime();
         String goldKey = workspace.bulk().goldKey();
-        Features f = new FeatureBuilder(workspace, labeling, labelModel, embeddingModels).build(request.features(),
-                request.refreshLabelModel(), progress);
+        Features f = features().build(request.features(), request.refreshLabelModel(), progress);
         progress.checkCancelled();
         CandidateIndex index = f.index();
         BulkReader bulk = workspace.bulk();
@@ -151,6 +161,12 @@ public final class RewardService {
         }
         progress.update(1, 1, "Done");
         return model;
+    }
+
+    /** One builder per service, so a refit on unchanged candidates reuses the texts' and embeddings' features. */
+    private FeatureBuilder features() {
+        if (features == null) features = new FeatureBuilder(workspace, labeling, labelModel, embeddingModels);
+        return features;
     }
 
     /** The stored per-candidate arrays: final scores and contributions, and the held-out ones of the labelled prompts. */
@@ -265,11 +281,18 @@ public final class RewardService {
         return Optional.of(cachedRankings.withModel(m.get()));
     }
 
+    /** The model's stored scores, read once per model (they never change). */
     private Scores scoresOf(RewardModel m) {
         if (cachedRankings != null && cachedRankings.model().id() == m.id()) return cachedRankings.stored();
-        return workspace.rewardModels().scores(m.id())
-                .orElseThrow(() -> new IllegalStateException("reward model #" + m.id() + " has no stored scores"));
+        if (cachedScores == null || cachedScoresId != m.id()) {
+            cachedScores = workspace.rewardModels().scores(m.id())
+                    .orElseThrow(() -> new IllegalStateException("reward model #" + m.id() + " has no stored scores"));
+            cachedScoresId = m.id();
+        }
+        return cachedScores;
     }
+
+    private long cachedScoresId = -1;
 
     /**
      * Stale when the enabled LFs' versions, the latest label-model run, the candidates or the gold differ from the

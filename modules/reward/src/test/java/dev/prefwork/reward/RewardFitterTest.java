@@ -42,7 +42,7 @@ class RewardFitterTest {
         float[] nan = new float[index.rows()];
         Arrays.fill(nan, Float.NaN);
         return new Features(FeatureSpec.defaults(), index, new FeatureMatrix(index.rows(), columns, groups, x), null, nan, null, null,
-                null, List.of(), "test");
+                null, List.of(), "test", java.util.Map.of());
     }
 
     /** Best = the candidate at {@code best}, worst = at {@code worst}, in each prompt given. */

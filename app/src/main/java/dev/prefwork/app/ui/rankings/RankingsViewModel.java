@@ -166,6 +166,7 @@ public final class RankingsViewModel {
 
     private LongConsumer reviewHandler = id -> { };
     private LongConsumer openHandler = id -> { };
+    private Runnable fittedHandler = () -> { };
     private int generation;
     private Workspace servicesFor;
     private LabelingService labeling;
@@ -262,6 +263,11 @@ public final class RankingsViewModel {
         this.reviewHandler = handler == null ? id -> { } : handler;
     }
 
+    /** Called after a new model is stored (the Compare view's reward badges refresh). */
+    public void setOnFitted(Runnable handler) {
+        this.fittedHandler = handler == null ? () -> { } : handler;
+    }
+
     /** The workbench opens a prompt in Compare & label. */
     public void setOnOpenPrompt(LongConsumer handler) {
         this.openHandler = handler == null ? id -> { } : handler;
@@ -292,6 +298,7 @@ public final class RankingsViewModel {
             return load(ws, s);
         }).onSuccess(loaded -> {
             if (gen == generation) show(loaded);
+            fittedHandler.run();
             RewardModel m = loaded.model();
             notifier.success("Reward model fitted", String.format(Locale.ROOT, "%s on %,d candidates in %.1f s: held-out accuracy %s",
                     m.kind(), m.rows(), m.elapsedMs() / 1000.0, pct(m.metrics().accuracy())));

@@ -40,6 +40,10 @@ public final class FeatureBuilder {
     private final LabelingService labeling;
     private final LabelModelService labelModel;
     private final Function<String, EmbeddingModel> embeddingModels;
+    /** The last fit's text measures and embedding features: texts and vectors never change, so a refit on the same
+     *  candidates reuses them (the expert's fit → correct → refit loop). */
+    private TextCache texts;
+    private EmbeddingCache embeddingCache;
 
     /** @param embeddingModels opens the embedding model a {@link FeatureSpec#embeddingModel()} names (the caller's settings) */
     public FeatureBuilder(Workspace workspace, LabelingService labeling, LabelModelService labelModel,
@@ -52,6 +56,7 @@ public final class FeatureBuilder {
 
     public Features build(FeatureSpec spec, boolean refreshLabelModel, Progress progress) {
         List<String> notes = new ArrayList<>();
+        Stopwatch clock = new Stopwatch();
         // 1. votes and the label model
         boolean anyEnabled = labeling.list().stream().anyMatch(LabelingFunction::enabled);
         LfVotes votes = null;
@@ -84,32 +89,23 @@ public final class FeatureBuilder {
         }
 
         // 2. texts: ids, prompts, raw text measures
-        progress.update(0, -1, "Reading the candidates");
-        Map<Long, long[]> promptWords = new HashMap<>();
-        LongList ids = new LongList(), prompts = new LongList();
-        FloatList raw = new FloatList();
-        List<String[]> batchTexts = new ArrayList<>();
-        List<long[]> batchKeys = new ArrayList<>();
-        String candidateSet = workspace.bulk().read(
-                (id, text, category) -> promptWords.put(id, TextFeatures.promptWords(text)),
-                (id, promptId, text) -> {
-                    ids.add(id);
-                    prompts.add(promptId);
-                    batchTexts.add(new String[]{text});
-                    batchKeys.add(new long[]{promptId});
-                    if (batchTexts.size() == TEXT_BATCH) measure(batchTexts, batchKeys, promptWords, raw);
-                }, progress);
-        measure(batchTexts, batchKeys, promptWords, raw);
-        long[] candidateIds = ids.toArray();
+        clock.lap("votes and label model");
+        String candidateSet = workspace.bulk().candidateSetKey();
+        TextCache t = texts;
+        if (t == null || !t.candidateSet().equals(candidateSet)) {
+            t = readTexts(progress);
+            texts = t;
+            candidateSet = t.candidateSet();
+        }
+        long[] candidateIds = t.candidateIds();
         if (votes != null && !Arrays.equals(candidateIds, votes.candidateIds())) {
             throw new IllegalStateException("the candidates changed while the features were read; fit again");
         }
         int n = candidateIds.length;
         if (n == 0) throw new IllegalStateException("the workspace has no candidates to score");
-        float[] rawStats = raw.toArray();
-        int[] chars = new int[n];
-        for (int r = 0; r < n; r++) chars[r] = (int) rawStats[r * TextFeatures.RAW];
-        CandidateIndex index = new CandidateIndex(candidateIds, prompts.toArray(), chars);
+        float[] rawStats = t.raw();
+        CandidateIndex index = t.index();
+        clock.lap("texts");
 
         // 3. columns
         List<FeatureColumn> cols = new ArrayList<>();
@@ -119,12 +115,28 @@ public final class FeatureBuilder {
         Pca pca = null;
         String embeddingId = null;
         float[][] embeddingSample = null;
-        if (spec.needsEmbeddings()) {
-            embeddingId = ensureEmbedded(spec, progress);
-            if (spec.has(FeatureGroup.EMBEDDING)) {
+        boolean embedded = false;
+        EmbeddingCache cachedVectors = embeddingCache;
+        boolean vectorsCached = spec.needsEmbeddings() && cachedVectors != null && cachedVectors.matches(candidateSet, spec);
+        if (vectorsCached) {
+            embeddingId = cachedVectors.modelId();
+            pca = spec.has(FeatureGroup.EMBEDDING) ? cachedVectors.pca() : null;
+            if (spec.has(FeatureGroup.EMBEDDING) && pca == null) notes.add("too few embedded candidates for embedding features: left out");
+        } else if (spec.needsEmbeddings()) {
+            // The cache is usually complete: check a sample of it, and load the model only when something is missing.
+            embeddingId = bundled(spec) ? OnnxEmbeddingModel.BUNDLED_ID : null;
+            embeddingSample = embeddingId == null ? null : sample(embeddingId, candidateIds);
+            if (embeddingSample == null) {
+                embeddingId = embedMissing(spec, progress);
+                embedded = true;
                 embeddingSample = sample(embeddingId, candidateIds);
-                if (embeddingSample.length >= 2) {
-                    pca = Pca.fit(embeddingSample, spec.embeddingComponents());
+            }
+            clock.lap("embedding sample");
+            if (spec.has(FeatureGroup.EMBEDDING)) {
+                float[][] usable = embeddingSample == null ? new float[0][] : embeddingSample;
+                if (usable.length >= 2) {
+                    pca = Pca.fit(usable, spec.embeddingComponents());
+                    clock.lap("embedding components");
                 } else {
                     notes.add("too few embedded candidates for embedding features: left out");
                 }
@@ -185,13 +197,23 @@ public final class FeatureBuilder {
                 for (int r = 0; r < n; r++) x[r * d + aspectAt + a] = (float) logit(p[r]);
             }
         }
-        if (embedAt >= 0 || cosineAt >= 0) {
-            int missing = readEmbeddings(embeddingId, index, pca, x, d, embedAt, cosineAt, progress);
-            if (missing > 0) notes.add(String.format("%,d candidates have no embedding yet: their embedding features are set to the average", missing));
+        clock.lap("vote, aspect and text columns");
+        if ((embedAt >= 0 || cosineAt >= 0) && vectorsCached) {
+            cachedVectors.copyInto(x, n, d, embedAt, cosineAt);
+            clock.lap("embeddings (kept from the last fit)");
+        } else if (embedAt >= 0 || cosineAt >= 0) {
+            int missing = readEmbeddings(spec, embeddingId, embedded, index, pca, x, d, embedAt, cosineAt, progress);
+            clock.lap("embeddings");
+            if (missing > 0) {
+                notes.add(String.format("%,d candidates have no embedding: their embedding features are set to the average", missing));
+            } else {
+                embeddingCache = EmbeddingCache.of(candidateSet, spec, embeddingId, pca, x, n, d, embedAt, cosineAt);
+            }
         }
         List<FeatureColumn> standardised = standardise(x, n, d, cols);
+        clock.lap("standardise");
         return new Features(spec, index, new FeatureMatrix(n, standardised, groups, x), votes, combined == null ? nanArray(n) : combined,
-                run, embeddingId, pca, List.copyOf(notes), candidateSet);
+                run, embeddingId, pca, List.copyOf(notes), candidateSet, clock.laps());
     }
 
     /** Fewest gold rows an LF must have voted on for its accuracy on gold to stand in for the learned one. */
@@ -206,6 +228,67 @@ public final class FeatureBuilder {
             out.put(lf.versionId(), a);
         }
         return out;
+    }
+
+    /** The candidates' ids, prompts, lengths and raw text measures, with the candidate set they were read from. */
+    private record TextCache(String candidateSet, long[] candidateIds, float[] raw, CandidateIndex index) {
+    }
+
+    private TextCache readTexts(Progress progress) {
+        progress.update(0, -1, "Reading the candidates");
+        Map<Long, long[]> promptWords = new HashMap<>();
+        LongList ids = new LongList(), prompts = new LongList();
+        FloatList raw = new FloatList();
+        List<String[]> batchTexts = new ArrayList<>();
+        List<long[]> batchKeys = new ArrayList<>();
+        String key = workspace.bulk().read(
+                (id, text, category) -> promptWords.put(id, TextFeatures.promptWords(text)),
+                (id, promptId, text) -> {
+                    ids.add(id);
+                    prompts.add(promptId);
+                    batchTexts.add(new String[]{text});
+                    batchKeys.add(new long[]{promptId});
+                    if (batchTexts.size() == TEXT_BATCH) measure(batchTexts, batchKeys, promptWords, raw);
+                }, progress);
+        measure(batchTexts, batchKeys, promptWords, raw);
+        long[] candidateIds = ids.toArray();
+        float[] rawStats = raw.toArray();
+        int[] chars = new int[candidateIds.length];
+        for (int r = 0; r < chars.length; r++) chars[r] = (int) rawStats[r * TextFeatures.RAW];
+        return new TextCache(key, candidateIds, rawStats, new CandidateIndex(candidateIds, prompts.toArray(), chars));
+    }
+
+    /** The embedding columns (components and prompt cosine) of a complete read, for the same candidates and settings. */
+    private record EmbeddingCache(String candidateSet, String embeddingModel, int components, String modelId, Pca pca,
+                                  float[] projected, float[] cosine) {
+
+        static EmbeddingCache of(String candidateSet, FeatureSpec spec, String modelId, Pca pca, float[] x, int n, int d,
+                                 int embedAt, int cosineAt) {
+            int k = pca == null ? 0 : pca.components();
+            float[] projected = new float[embedAt >= 0 ? n * k : 0];
+            float[] cosine = new float[cosineAt >= 0 ? n : 0];
+            for (int r = 0; r < n; r++) {
+                if (embedAt >= 0) System.arraycopy(x, r * d + embedAt, projected, r * k, k);
+                if (cosineAt >= 0) cosine[r] = x[r * d + cosineAt];
+            }
+            return new EmbeddingCache(candidateSet, spec.embeddingModel(), spec.embeddingComponents(), modelId, pca,
+                    spec.has(FeatureGroup.EMBEDDING) ? projected : null, spec.has(FeatureGroup.PROMPT_SIMILARITY) ? cosine : null);
+        }
+
+        /** Whether it holds what {@code spec} needs on these candidates. */
+        boolean matches(String set, FeatureSpec spec) {
+            return candidateSet.equals(set) && embeddingModel.equals(spec.embeddingModel()) && components == spec.embeddingComponents()
+                    && (!spec.has(FeatureGroup.EMBEDDING) || projected != null)
+                    && (!spec.has(FeatureGroup.PROMPT_SIMILARITY) || cosine != null);
+        }
+
+        void copyInto(float[] x, int n, int d, int embedAt, int cosineAt) {
+            int k = pca == null ? 0 : pca.components();
+            for (int r = 0; r < n; r++) {
+                if (embedAt >= 0) System.arraycopy(projected, r * k, x, r * d + embedAt, k);
+                if (cosineAt >= 0) x[r * d + cosineAt] = cosine[r];
+            }
+        }
     }
 
     private static int group(List<ExplanationGroup> groups, Map<String, Integer> index, ExplanationGroup g) {
@@ -247,13 +330,12 @@ public final class FeatureBuilder {
         keys.clear();
     }
 
-    /** Makes sure every text has a vector for the spec's model and returns the model's id. */
-    private String ensureEmbedded(FeatureSpec spec, Progress progress) {
-        boolean bundled = spec.embeddingModel().equals(FeatureSpec.BUNDLED) || spec.embeddingModel().equals(OnnxEmbeddingModel.BUNDLED_ID);
-        EmbeddingLookup lookup = new EmbeddingLookup(workspace);
-        if (bundled && lookup.coverage(OnnxEmbeddingModel.BUNDLED_ID).complete() && promptsCovered(OnnxEmbeddingModel.BUNDLED_ID)) {
-            return OnnxEmbeddingModel.BUNDLED_ID;
-        }
+    private static boolean bundled(FeatureSpec spec) {
+        return spec.embeddingModel().equals(FeatureSpec.BUNDLED) || spec.embeddingModel().equals(OnnxEmbeddingModel.BUNDLED_ID);
+    }
+
+    /** Opens the spec's embedding model, embeds every text that has no vector yet (with progress), returns the model's id. */
+    private String embedMissing(FeatureSpec spec, Progress progress) {
         progress.update(0, -1, "Loading the embedding model");
         try (EmbeddingModel model = embeddingModels.apply(spec.embeddingModel())) {
             new EmbeddingService(workspace).embedMissing(model, progress);
@@ -261,27 +343,46 @@ public final class FeatureBuilder {
         }
     }
 
-    private boolean promptsCovered(String modelId) {
-        return workspace.embeddings().findModelKey(modelId).map(key -> workspace.jdbc().count(
-                "SELECT COUNT(*) FROM prompt p LEFT JOIN prompt_text_hash h ON h.prompt_id = p.id"
-                        + " WHERE h.prompt_id IS NULL OR NOT EXISTS (SELECT 1 FROM embedding e WHERE e.model_id = ? AND e.text_sha256 = h.text_sha256)",
-                key) == 0).orElse(false);
-    }
-
+    /**
+     * Vectors of every k-th candidate id (about {@value #PCA_SAMPLE}), or null when any of them has none (the cache is
+     * incomplete: embed first).
+     */
     private float[][] sample(String modelId, long[] candidateIds) {
         int step = Math.max(1, (candidateIds.length + PCA_SAMPLE - 1) / PCA_SAMPLE);
-        List<Long> ids = new ArrayList<>();
-        for (int i = 0; i < candidateIds.length; i += step) ids.add(candidateIds[i]);
-        return new EmbeddingLookup(workspace).candidateVectors(modelId, ids).values().toArray(new float[0][]);
+        int expected = 0;
+        for (long id : candidateIds) if (id % step == 0) expected++;
+        Map<Long, float[]> got = new EmbeddingLookup(workspace).candidateVectorSample(modelId, step);
+        int present = 0;
+        for (long id : got.keySet()) if (Arrays.binarySearch(candidateIds, id) >= 0) present++;
+        if (present < expected || expected == 0 && candidateIds.length > 0) {
+            if (expected == 0) return fallbackSample(modelId, candidateIds);
+            return null;
+        }
+        return got.values().toArray(new float[0][]);
     }
 
-    /** Streams every candidate vector into the matrix; returns how many candidates had none. */
-    private int readEmbeddings(String modelId, CandidateIndex index, Pca pca, float[] x, int d, int embedAt, int cosineAt, Progress progress) {
+    /** Tiny workspaces whose ids miss every multiple of the step: the first candidates' vectors. */
+    private float[][] fallbackSample(String modelId, long[] candidateIds) {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < candidateIds.length && i < PCA_SAMPLE; i++) ids.add(candidateIds[i]);
+        Map<Long, float[]> got = new EmbeddingLookup(workspace).candidateVectors(modelId, ids);
+        return got.size() < ids.size() ? null : got.values().toArray(new float[0][]);
+    }
+
+    /**
+     * Streams every candidate vector into the matrix (components and cosine with the prompt); texts found without a
+     * vector are embedded then (unless that was just done) and filled in. Returns how many candidates still have none.
+     */
+    private int readEmbeddings(FeatureSpec spec, String modelId, boolean embedded, CandidateIndex index, Pca pca, float[] x, int d,
+                               int embedAt, int cosineAt, Progress progress) {
         EmbeddingLookup lookup = new EmbeddingLookup(workspace);
-        Map<Long, float[]> promptVectors = cosineAt >= 0 ? lookup.promptVectors(modelId, Arrays.stream(index.promptIds()).boxed().toList()) : Map.of();
+        Map<Long, float[]> promptVectors = new HashMap<>();
+        if (cosineAt >= 0) lookup.forEachPromptVector(modelId, (id, v) -> {
+            if (index.promptIndex(id) >= 0) promptVectors.put(id, v);
+        });
         boolean[] seen = new boolean[index.rows()];
         long[] done = {0};
-        lookup.forEachCandidateVector(modelId, (id, v) -> {
+        EmbeddingLookup.CandidateVectorConsumer fill = (id, v) -> {
             int r = index.rowOf(id);
             if (r < 0) return;
             seen[r] = true;
@@ -294,8 +395,21 @@ public final class FeatureBuilder {
                 progress.checkCancelled();
                 progress.update(done[0], index.rows(), String.format("Reading embeddings: %,d of %,d", done[0], index.rows()));
             }
-        });
-        int missing = 0;
+        };
+        lookup.forEachCandidateVector(modelId, fill);
+        List<Long> missing = new ArrayList<>();
+        for (int r = 0; r < seen.length; r++) {
+            if (!seen[r] || (cosineAt >= 0 && Float.isNaN(x[r * d + cosineAt]))) missing.add(index.candidateId(r));
+        }
+        if (!missing.isEmpty() && !embedded) {
+            embedMissing(spec, progress);
+            if (cosineAt >= 0) {
+                List<Long> prompts = new ArrayList<>();
+                for (long id : index.promptIds()) if (!promptVectors.containsKey(id)) prompts.add(id);
+                promptVectors.putAll(lookup.promptVectors(modelId, prompts));
+            }
+            lookup.candidateVectors(modelId, missing).forEach(fill::accept);
+        }
         if (cosineAt >= 0) {
             double sum = 0;
             int k = 0;
@@ -311,8 +425,9 @@ public final class FeatureBuilder {
                 if (!seen[r] || Float.isNaN(x[r * d + cosineAt])) x[r * d + cosineAt] = mean;
             }
         }
-        for (boolean s : seen) if (!s) missing++;
-        return missing;
+        int left = 0;
+        for (boolean s : seen) if (!s) left++;
+        return left;
     }
 
     private static double dot(float[] a, float[] b) {
@@ -355,6 +470,22 @@ public final class FeatureBuilder {
         LabelModelService.PriorSource prior = "estimated".equals(previous.parameters().get("prior"))
                 ? LabelModelService.PriorSource.ESTIMATED : LabelModelService.PriorSource.GOLD;
         return new LabelModelService.FitRequest(previous.kind(), params, weights, prior);
+    }
+
+    /** Milliseconds per stage of a build, in order (for the benchmark's "where the time goes"). */
+    private static final class Stopwatch {
+        private final Map<String, Long> laps = new LinkedHashMap<>();
+        private long last = System.nanoTime();
+
+        void lap(String stage) {
+            long now = System.nanoTime();
+            laps.merge(stage, (now - last) / 1_000_000, Long::sum);
+            last = now;
+        }
+
+        Map<String, Long> laps() {
+            return java.util.Collections.unmodifiableMap(laps);
+        }
     }
 
     /** Growable primitive arrays (a boxed list of 500K longs would be ten times the memory). */

@@ -15,9 +15,11 @@ import java.util.List;
  * @param pca              the embedding components, or null
  * @param notes            what the expert should know about the inputs (a group left out and why, missing vectors)
  * @param candidateSet     the candidate set key of the rows
+ * @param timings          milliseconds per stage of the build, in order
  */
 public record Features(FeatureSpec spec, CandidateIndex index, FeatureMatrix matrix, LfVotes votes, float[] labelModelP,
-                       LabelModelRun labelModelRun, String embeddingModelId, Pca pca, List<String> notes, String candidateSet) {
+                       LabelModelRun labelModelRun, String embeddingModelId, Pca pca, List<String> notes, String candidateSet,
+                       java.util.Map<String, Long> timings) {
 
     /** Whether any enabled LF voted on the row (the soft label is informative there). */
     public boolean voted(int row) {

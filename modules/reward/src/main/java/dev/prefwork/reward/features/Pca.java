@@ -2,7 +2,8 @@ package dev.prefwork.reward.features;
 
 /**
  * Principal components of a sample of embedding vectors: the mean and the top {@code k} eigenvectors of the sample
- * covariance (cyclic Jacobi rotations, exact for a symmetric matrix, deterministic). A 384-dimension embedding
+ * covariance (cyclic Jacobi rotations on the covariance, or for more than {@value #FULL_JACOBI} dimensions on its
+ * projection onto the top subspace found by subspace iteration; deterministic). A 384-dimension embedding
  * becomes k numbers per candidate: the reward model then has a handful of meaning features instead of hundreds,
  * which a few hundred gold judgments can inform without overfitting, and 500K candidates fit in memory. Each
  * component's sign is fixed (largest coordinate positive) so the same sample always gives the same features.
@@ -44,24 +45,131 @@ public final class Pca {
                 c[b][a] = c[a][b];
             }
         }
-        double[][] vectors = new double[d][d];
-        double[] values = jacobi(c, vectors);
-        Integer[] order = new Integer[d];
-        for (int i = 0; i < d; i++) order[i] = i;
+        double[][] basis; // d × m: the columns span the subspace the components are taken from
+        double[][] small;
+        if (d <= FULL_JACOBI) {
+            basis = identity(d);
+            small = c;
+        } else {
+            basis = topSubspace(c, Math.min(d, k + OVERSAMPLE));
+            small = project(c, basis);
+        }
+        int m = small.length;
+        double[][] vectors = new double[m][m];
+        double[] values = jacobi(small, vectors);
+        Integer[] order = new Integer[m];
+        for (int i = 0; i < m; i++) order[i] = i;
         java.util.Arrays.sort(order, (x, y) -> Double.compare(values[y], values[x]));
         double[][] comps = new double[k][d];
         double[] vars = new double[k];
         for (int i = 0; i < k; i++) {
             int col = order[i];
-            int big = 0;
             for (int j = 0; j < d; j++) {
-                comps[i][j] = vectors[j][col];
-                if (Math.abs(comps[i][j]) > Math.abs(comps[i][big])) big = j;
+                double v = 0;
+                for (int q = 0; q < m; q++) v += basis[j][q] * vectors[q][col];
+                comps[i][j] = v;
             }
+            normalise(comps[i]);
+            int big = 0;
+            for (int j = 0; j < d; j++) if (Math.abs(comps[i][j]) > Math.abs(comps[i][big])) big = j;
             if (comps[i][big] < 0) for (int j = 0; j < d; j++) comps[i][j] = -comps[i][j];
             vars[i] = Math.max(0, values[col]);
         }
         return new Pca(mean, comps, vars);
+    }
+
+    /** Up to this many dimensions the whole covariance is diagonalised; above, only its top subspace. */
+    static final int FULL_JACOBI = 64;
+    private static final int OVERSAMPLE = 8;
+    private static final int SUBSPACE_ITERATIONS = 40;
+
+    /**
+     * An orthonormal basis (d × m) of the covariance's top-m eigenspace by subspace iteration (Golub &amp; Van Loan
+     * §8.2.4: multiply, re-orthonormalise), from a seeded start: deterministic, and a few hundred times cheaper than
+     * diagonalising a 384 × 384 matrix. A few extra vectors (oversampling) make the top k converge fast.
+     */
+    static double[][] topSubspace(double[][] c, int m) {
+        int d = c.length;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(20_240_601L);
+        double[][] q = new double[d][m];
+        for (int i = 0; i < d; i++) for (int j = 0; j < m; j++) q[i][j] = random.nextGaussian();
+        orthonormalise(q);
+        double[][] z = new double[d][m];
+        for (int it = 0; it < SUBSPACE_ITERATIONS; it++) {
+            for (int i = 0; i < d; i++) {
+                double[] zi = z[i];
+                java.util.Arrays.fill(zi, 0);
+                double[] ci = c[i];
+                for (int l = 0; l < d; l++) {
+                    double cil = ci[l];
+                    if (cil == 0) continue;
+                    double[] ql = q[l];
+                    for (int j = 0; j < m; j++) zi[j] += cil * ql[j];
+                }
+            }
+            orthonormalise(z);
+            double[][] t = q;
+            q = z;
+            z = t;
+        }
+        return q;
+    }
+
+    /** Bᵀ C B for a d × m basis B. */
+    private static double[][] project(double[][] c, double[][] b) {
+        int d = c.length, m = b[0].length;
+        double[][] cb = new double[d][m];
+        for (int i = 0; i < d; i++) {
+            for (int l = 0; l < d; l++) {
+                double cil = c[i][l];
+                if (cil == 0) continue;
+                for (int j = 0; j < m; j++) cb[i][j] += cil * b[l][j];
+            }
+        }
+        double[][] out = new double[m][m];
+        for (int i = 0; i < d; i++) {
+            for (int p = 0; p < m; p++) {
+                double bip = b[i][p];
+                for (int j = 0; j < m; j++) out[p][j] += bip * cb[i][j];
+            }
+        }
+        for (int p = 0; p < m; p++) {
+            for (int j = p + 1; j < m; j++) {
+                double v = (out[p][j] + out[j][p]) / 2;
+                out[p][j] = v;
+                out[j][p] = v;
+            }
+        }
+        return out;
+    }
+
+    /** Modified Gram–Schmidt on the columns of a d × m matrix, in place. */
+    private static void orthonormalise(double[][] a) {
+        int d = a.length, m = a[0].length;
+        for (int j = 0; j < m; j++) {
+            for (int p = 0; p < j; p++) {
+                double dot = 0;
+                for (int i = 0; i < d; i++) dot += a[i][p] * a[i][j];
+                for (int i = 0; i < d; i++) a[i][j] -= dot * a[i][p];
+            }
+            double norm = 0;
+            for (int i = 0; i < d; i++) norm += a[i][j] * a[i][j];
+            norm = Math.sqrt(norm);
+            for (int i = 0; i < d; i++) a[i][j] = norm > 1e-300 ? a[i][j] / norm : 0;
+        }
+    }
+
+    private static double[][] identity(int d) {
+        double[][] id = new double[d][d];
+        for (int i = 0; i < d; i++) id[i][i] = 1;
+        return id;
+    }
+
+    private static void normalise(double[] v) {
+        double s = 0;
+        for (double x : v) s += x * x;
+        s = Math.sqrt(s);
+        if (s > 0) for (int i = 0; i < v.length; i++) v[i] /= s;
     }
 
     /**

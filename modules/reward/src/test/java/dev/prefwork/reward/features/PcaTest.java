@@ -51,6 +51,23 @@ class PcaTest {
     }
 
     @Test
+    void theTopSubspaceOfManyDimensionsMatchesFullDiagonalisation() {
+        // 96 dimensions with a decaying spectrum: the fast path's top components equal the exact eigenvectors (up to sign)
+        int d = 96;
+        SplittableRandom r = new SplittableRandom(5);
+        float[][] sample = new float[3000][d];
+        for (float[] v : sample) for (int j = 0; j < d; j++) v[j] = (float) (r.nextGaussian() * 10 / (1 + j));
+        Pca fast = Pca.fit(sample, 5);
+        for (int i = 0; i < 5; i++) {
+            double[] c = fast.component(i);
+            // the spectrum is axis-aligned here: component i is (close to) the i-th axis
+            assertThat(Math.abs(c[i])).as("component %d", i).isGreaterThan(0.99);
+        }
+        assertThat(fast.variances()[0]).isCloseTo(100, within(8.0));
+        assertThat(fast.variances()[1]).isCloseTo(25, within(2.5));
+    }
+
+    @Test
     void asksForMoreComponentsThanDimensionsGetsAll() {
         float[][] sample = {{1, 0}, {0, 1}, {1, 1}, {0, 0}};
         assertThat(Pca.fit(sample, 10).components()).isEqualTo(2);
