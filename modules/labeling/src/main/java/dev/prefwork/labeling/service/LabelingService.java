@@ -218,6 +218,14 @@ public final class LabelingService implements AutoCloseable {
         return e.preview(draft, LfEngine.PreviewRequest.of(otherMatrix, gold(e.corpus())), progress);
     }
 
+    /**
+     * The candidates and prompts as the engine holds them (texts in memory, read once per candidate set and reloaded
+     * when it changes), for the reward model's text features.
+     */
+    public synchronized Corpus corpus(Progress progress) {
+        return engine(progress).corpus();
+    }
+
     /** The enabled LFs' votes (current versions) for the label models; applies what is not applied yet. */
     public synchronized LfVotes enabledVotes(Progress progress) {
         LfApplyReport report = apply(progress);

@@ -12,7 +12,9 @@ import dev.prefwork.labeling.service.LabelingFunction;
 import dev.prefwork.labeling.service.LabelingService;
 import dev.prefwork.labeling.service.LfVotes;
 import dev.prefwork.store.LabelModelRunRepository.Predictions;
+import dev.prefwork.store.BulkReader;
 import dev.prefwork.store.Workspace;
+import dev.prefwork.labeling.engine.Corpus;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,13 +30,12 @@ import java.util.function.Function;
  * applied), the latest label model's P(GOOD) per aspect (refitting it first when it is missing or stale and that was
  * asked for), the response embeddings (embedding what the cache lacks, with progress) reduced to their principal
  * components and their cosine with the prompt's embedding, and text statistics relative to the prompt's other
- * candidates. Texts are streamed and measured page by page, never held all at once.
+ * candidates (measured on the texts the labeling engine holds in memory).
  */
 public final class FeatureBuilder {
 
     /** Sample of vectors the embedding components are fitted on (deterministic: every k-th candidate). */
     static final int PCA_SAMPLE = 4000;
-    private static final int TEXT_BATCH = 2048;
 
     private final Workspace workspace;
     private final LabelingService labeling;
@@ -234,28 +235,29 @@ public final class FeatureBuilder {
     private record TextCache(String candidateSet, long[] candidateIds, float[] raw, CandidateIndex index) {
     }
 
+    /**
+     * From the labeling engine's corpus: it holds every text in memory already (read once per candidate set), so the
+     * features need no second pass over the database; the measures run in parallel.
+     */
     private TextCache readTexts(Progress progress) {
-        progress.update(0, -1, "Reading the candidates");
-        Map<Long, long[]> promptWords = new HashMap<>();
-        LongList ids = new LongList(), prompts = new LongList();
-        FloatList raw = new FloatList();
-        List<String[]> batchTexts = new ArrayList<>();
-        List<long[]> batchKeys = new ArrayList<>();
-        String key = workspace.bulk().read(
-                (id, text, category) -> promptWords.put(id, TextFeatures.promptWords(text)),
-                (id, promptId, text) -> {
-                    ids.add(id);
-                    prompts.add(promptId);
-                    batchTexts.add(new String[]{text});
-                    batchKeys.add(new long[]{promptId});
-                    if (batchTexts.size() == TEXT_BATCH) measure(batchTexts, batchKeys, promptWords, raw);
-                }, progress);
-        measure(batchTexts, batchKeys, promptWords, raw);
-        long[] candidateIds = ids.toArray();
-        float[] rawStats = raw.toArray();
-        int[] chars = new int[candidateIds.length];
-        for (int r = 0; r < chars.length; r++) chars[r] = (int) rawStats[r * TextFeatures.RAW];
-        return new TextCache(key, candidateIds, rawStats, new CandidateIndex(candidateIds, prompts.toArray(), chars));
+        progress.update(0, -1, "Measuring the candidates' texts");
+        Corpus corpus = labeling.corpus(progress);
+        int n = corpus.size();
+        long[][] promptWords = new long[corpus.prompts()][];
+        java.util.stream.IntStream.range(0, corpus.prompts()).parallel()
+                .forEach(p -> promptWords[p] = TextFeatures.promptWords(corpus.promptText(p)));
+        float[] raw = new float[n * TextFeatures.RAW];
+        java.util.stream.IntStream.range(0, n).parallel()
+                .forEach(r -> TextFeatures.measure(corpus.text(r), promptWords[corpus.promptIndex(r)], raw, r * TextFeatures.RAW));
+        progress.checkCancelled();
+        long[] candidateIds = corpus.candidateIds().clone();
+        long[] prompts = new long[n];
+        int[] chars = new int[n];
+        for (int r = 0; r < n; r++) {
+            prompts[r] = corpus.promptId(corpus.promptIndex(r));
+            chars[r] = (int) raw[r * TextFeatures.RAW];
+        }
+        return new TextCache(BulkReader.candidateSetKey(candidateIds), candidateIds, raw, new CandidateIndex(candidateIds, prompts, chars));
     }
 
     /** The embedding columns (components and prompt cosine) of a complete read, for the same candidates and settings. */
@@ -317,17 +319,6 @@ public final class FeatureBuilder {
             out.add(new FeatureColumn(c.key(), c.group(), c.aspect(), c.lfVersionId(), c.explanation(), mean, scale));
         }
         return out;
-    }
-
-    private static void measure(List<String[]> texts, List<long[]> keys, Map<Long, long[]> promptWords, FloatList raw) {
-        int m = texts.size();
-        if (m == 0) return;
-        float[] out = new float[m * TextFeatures.RAW];
-        java.util.stream.IntStream.range(0, m).parallel().forEach(i ->
-                TextFeatures.measure(texts.get(i)[0], promptWords.getOrDefault(keys.get(i)[0], new long[0]), out, i * TextFeatures.RAW));
-        raw.addAll(out);
-        texts.clear();
-        keys.clear();
     }
 
     private static boolean bundled(FeatureSpec spec) {
@@ -485,36 +476,6 @@ public final class FeatureBuilder {
 
         Map<String, Long> laps() {
             return java.util.Collections.unmodifiableMap(laps);
-        }
-    }
-
-    /** Growable primitive arrays (a boxed list of 500K longs would be ten times the memory). */
-    static final class LongList {
-        private long[] a = new long[1024];
-        private int n;
-
-        void add(long v) {
-            if (n == a.length) a = Arrays.copyOf(a, n * 2);
-            a[n++] = v;
-        }
-
-        long[] toArray() {
-            return Arrays.copyOf(a, n);
-        }
-    }
-
-    static final class FloatList {
-        private float[] a = new float[8192];
-        private int n;
-
-        void addAll(float[] v) {
-            while (n + v.length > a.length) a = Arrays.copyOf(a, a.length * 2);
-            System.arraycopy(v, 0, a, n, v.length);
-            n += v.length;
-        }
-
-        float[] toArray() {
-            return Arrays.copyOf(a, n);
         }
     }
 }
