@@ -209,7 +209,8 @@ public final class Rankings {
     /**
      * A prompt's ranking under the weights. A candidate's "why" is its contributions relative to the prompt's average
      * candidate: what puts it above or below the others (a part every candidate shares, such as the prompt's topic,
-     * orders nothing). Its LFs are the ones that fired on it, with their contribution as such.
+     * orders nothing); an LF counts there only on the candidates it fired on. Its LFs are the ones that fired on it, with
+     * their contribution as such.
      */
     public PromptRanking prompt(int prompt, Weighted weighted) {
         int[] rows = index.rowsOf(prompt);
@@ -224,9 +225,11 @@ public final class Rankings {
             for (int g = 0; g < groups; g++) {
                 double c = weightedContribution(r, g, weighted);
                 ExplanationGroup eg = model.explanations().get(g);
+                boolean fired = stored.contributions()[r * groups + g] != 0;
                 double relative = c - mean[g];
-                if (Math.abs(relative) > 1e-6) parts.add(new Part(eg, relative));
-                if (eg.isLf() && stored.contributions()[r * groups + g] != 0) lfs.add(new Part(eg, c));
+                // an LF that did not fire on this candidate is no reason for its place (only its firing elsewhere is)
+                if (Math.abs(relative) > 1e-6 && (!eg.isLf() || fired)) parts.add(new Part(eg, relative));
+                if (eg.isLf() && fired) lfs.add(new Part(eg, c));
             }
             parts.sort(Comparator.comparingDouble((Part p) -> -Math.abs(p.contribution())));
             lfs.sort(Comparator.comparingDouble((Part p) -> -Math.abs(p.contribution())));
