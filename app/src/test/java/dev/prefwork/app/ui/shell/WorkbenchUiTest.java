@@ -179,8 +179,8 @@ class WorkbenchUiTest extends FxTestSupport {
     @Test
     @Order(6)
     void shortcutFocusesSearchAndOtherStepsSayTheyAreComing() {
-        clickOn("Rankings");
-        until(() -> lookup("#coming-soon-rankings").tryQuery().isPresent());
+        clickOn("Runs");
+        until(() -> lookup("#coming-soon-runs").tryQuery().isPresent());
         assertThat(lookup("Coming in a later release").tryQuery()).isPresent();
         press(KeyCode.CONTROL, KeyCode.F).release(KeyCode.F, KeyCode.CONTROL);
         until(() -> lookup("#prompt-search").query().isFocused());
