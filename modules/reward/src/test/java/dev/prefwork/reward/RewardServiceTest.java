@@ -193,6 +193,35 @@ class RewardServiceTest {
     }
 
     @Test
+    void aCancelledFitStoresNothingAndKeepsTheQueue() {
+        try (Workspace other = DemoData.workspace(tmp.resolve("cancel")); DemoData.Services s = DemoData.services(other, tmp.resolve("home6"))) {
+            int[] updates = {0};
+            List<String> messages = new java.util.ArrayList<>();
+            Progress cancelDuringTraining = new Progress() {
+                @Override
+                public void update(long done, long total, String message) {
+                    messages.add(message);
+                    if (message.startsWith("Training")) updates[0]++;
+                }
+
+                @Override
+                public boolean isCancelled() {
+                    return updates[0] >= 3;
+                }
+            };
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.reward().fit(DemoData.request(), cancelDuringTraining))
+                    .isInstanceOf(Progress.Cancelled.class);
+            assertThat(other.rewardModels().count()).isZero();
+            assertThat(other.reviews().count()).isZero();
+            assertThat(s.reward().latestScores()).isEmpty();
+            // it reported what it was doing on the way: the LFs, the label model, the embeddings, the training
+            assertThat(messages).anyMatch(m -> m.startsWith("Applying the labeling functions"))
+                    .anyMatch(m -> m.contains("Embedding"))
+                    .anyMatch(m -> m.startsWith("Training the reward model: iteration"));
+        }
+    }
+
+    @Test
     void disablingAnLfMakesTheModelStale() {
         try (Workspace other = DemoData.workspace(tmp.resolve("stale")); DemoData.Services s = DemoData.services(other, tmp.resolve("home5"))) {
             s.reward().fit(DemoData.request().withUpdateReviewQueue(false).withFeatures(
