@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * The one place the app (workbench and CLI) decides where pair curation gets its scores. Sources are listed most
- * preferred first: the first that has a ranking is the default. A reward model's source goes before the label
- * model's here.
+ * preferred first: the first that has a ranking is the default — the reward model's scores once one is fitted,
+ * the label model's P(GOOD) before that.
  */
 public final class AppCuration {
 
@@ -20,7 +20,7 @@ public final class AppCuration {
     }
 
     public static List<RankingSource> rankingSources(Workspace workspace, LabelModelService labelModel) {
-        return List.of(new LabelModelRanking(labelModel));
+        return List.of(new RewardModelRanking(workspace), new LabelModelRanking(labelModel));
     }
 
     public static CurationService service(Workspace workspace, LabelingService labeling) {

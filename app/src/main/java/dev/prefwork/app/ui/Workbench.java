@@ -9,12 +9,15 @@ import dev.prefwork.app.ui.generate.GenerateView;
 import dev.prefwork.app.ui.generate.GenerateViewModel;
 import dev.prefwork.app.ui.curate.CurateView;
 import dev.prefwork.app.ui.curate.CurateViewModel;
+import dev.prefwork.app.ui.compare.RewardBadges;
 import dev.prefwork.app.ui.labelmodel.LabelModelView;
 import dev.prefwork.app.ui.labelmodel.LabelModelViewModel;
 import dev.prefwork.app.ui.lfstudio.LfStudioView;
 import dev.prefwork.app.ui.lfstudio.LfStudioViewModel;
 import dev.prefwork.app.ui.prompts.PromptsView;
 import dev.prefwork.app.ui.prompts.PromptsViewModel;
+import dev.prefwork.app.ui.rankings.RankingsView;
+import dev.prefwork.app.ui.rankings.RankingsViewModel;
 import dev.prefwork.app.ui.shell.FxNotifier;
 import dev.prefwork.app.ui.shell.MainViewModel;
 import dev.prefwork.app.ui.shell.MainWindow;
@@ -77,6 +80,7 @@ public final class Workbench {
     public static final String CURATE = "curate";
     public static final String TRAINING = "training";
     public static final String RUNS = "runs";
+    public static final String RANKINGS = "rankings";
 
     /** System property naming the step to show first (screenshots, demos): {@code -Dprefwork.startStep=lf-studio}. */
     public static final String START_STEP_PROPERTY = "prefwork.startStep";
@@ -98,6 +102,7 @@ public final class Workbench {
     private final LfStudioViewModel lfStudioViewModel;
     private final GenerateViewModel generateViewModel;
     private final CurateViewModel curateViewModel;
+    private final RankingsViewModel rankingsViewModel;
     private final MainViewModel mainViewModel;
     private final TrainingSession trainingSession;
     private final TrainingViewModel trainingViewModel;
@@ -119,6 +124,7 @@ public final class Workbench {
         this.compareViewModel = new CompareViewModel(workspaces, executor, notifier, settings, Clock.systemDefaultZone());
         this.pipelineBadges = new PipelineBadges(paths);
         compareViewModel.addBadgeProvider(pipelineBadges);
+        compareViewModel.addBadgeProvider(new RewardBadges());
         this.labelModelViewModel = new LabelModelViewModel(workspaces, executor, notifier);
         this.lfStudioViewModel = new LfStudioViewModel(workspaces, executor, notifier,
                 LfStudioViewModel.Debounce.fx(LfStudioViewModel.PREVIEW_DEBOUNCE));
@@ -126,13 +132,14 @@ public final class Workbench {
                 paths.home(), System::getenv);
         this.curateViewModel = new CurateViewModel(workspaces, executor, notifier,
                 LfStudioViewModel.Debounce.fx(LfStudioViewModel.PREVIEW_DEBOUNCE));
+        this.rankingsViewModel = new RankingsViewModel(workspaces, executor, notifier);
         this.mainViewModel = new MainViewModel(workspaces, settings);
         this.trainingSession = new TrainingSession(workspaces, executor, notifier, settings, paths.trainerTools(), Platform::runLater);
         this.trainingViewModel = new TrainingViewModel(trainingSession);
         this.runsViewModel = new RunsViewModel(trainingSession);
     }
 
-    /** The pipeline steps; a later release replaces a {@code comingSoon} with {@code available(…, view factory)}. */
+    /** The pipeline steps, in navigation order (DESIGN §11), each with the factory of its view. */
     private List<Step> steps() {
         return List.of(
                 Step.available(PROMPTS, "Prompts",
@@ -150,9 +157,9 @@ public final class Workbench {
                 Step.available(LABEL_MODEL, "Label model",
                         "Combine the labeling functions' votes into the probability that each candidate is GOOD, with each function's learned accuracy.",
                         Icons.LABEL_MODEL, actions -> new LabelModelView(labelModelViewModel)),
-                Step.comingSoon("rankings", "Rankings",
+                Step.available(RANKINGS, "Rankings",
                         "Train a reward model on your labels and votes, rank each prompt's candidates and review where it disagrees with you.",
-                        Icons.RANKINGS),
+                        Icons.RANKINGS, actions -> new RankingsView(rankingsViewModel)),
                 Step.available(CURATE, "Curate & export",
                         "Turn rankings into chosen/rejected pairs and export them as TRL JSONL, a Hugging Face dataset folder or a colleague bundle.",
                         Icons.EXPORT, actions -> new CurateView(curateViewModel)),
@@ -186,6 +193,12 @@ public final class Workbench {
         runsViewModel.setOnResume(id -> {
             trainingViewModel.resume(id);
             window.showStep(TRAINING);
+        });
+        rankingsViewModel.setOnOpenPrompt(id -> window.promptOpened(id));
+        rankingsViewModel.setOnFitted(compareViewModel::refreshBadges);
+        rankingsViewModel.setOnReview(id -> {
+            compareViewModel.review(id);
+            window.showStep(COMPARE);
         });
         mainViewModel.addPromptOpenedListener(id -> {
             compareViewModel.open(id);
@@ -251,6 +264,7 @@ public final class Workbench {
         labelModelViewModel.close();
         lfStudioViewModel.close();
         curateViewModel.close();
+        rankingsViewModel.close();
         workspaces.close();   // stops following training runs first; their trainers keep running
         trainingSession.close();
     }
@@ -316,6 +330,8 @@ public final class Workbench {
     public TrainingViewModel trainingViewModel() { return trainingViewModel; }
 
     public RunsViewModel runsViewModel() { return runsViewModel; }
+
+    public RankingsViewModel rankingsViewModel() { return rankingsViewModel; }
 
     /**
      * "Make an LF from this": opens the LF studio with a new keyword LF for {@code selectedText} (text the expert

@@ -96,6 +96,24 @@ public final class EmbeddingLookup {
         }
     }
 
+    /** Vectors of the candidates whose id is a multiple of {@code step}: a deterministic sample (reward-model components). */
+    public Map<Long, float[]> candidateVectorSample(String modelId, int step) {
+        return key(modelId).map(k -> toMap(repo.candidateVectorSample(k, step))).orElseGet(Map::of);
+    }
+
+    /** Every prompt vector of the model, in prompt id order. */
+    public void forEachPromptVector(String modelId, CandidateVectorConsumer consumer) {
+        Optional<Integer> key = key(modelId);
+        if (key.isEmpty()) return;
+        long after = -1;
+        while (true) {
+            List<OwnedVector> page = repo.promptVectorsAfter(key.get(), after, STREAM_PAGE);
+            for (OwnedVector v : page) consumer.accept(v.ownerId(), Vectors.fromBytes(v.vector()));
+            if (page.size() < STREAM_PAGE) return;
+            after = page.get(page.size() - 1).ownerId();
+        }
+    }
+
     private Optional<Integer> key(String modelId) {
         return repo.findModelKey(modelId);
     }

@@ -1,5 +1,6 @@
 package dev.prefwork.store;
 
+import dev.prefwork.core.Preference;
 import dev.prefwork.core.Progress;
 import dev.prefwork.core.PromptGold;
 import dev.prefwork.core.Verdict;
@@ -210,6 +211,52 @@ public final class BulkReader {
         return jdbc.list("SELECT prompt_id, best_candidate_id, worst_candidate_id, note FROM gold_prompt"
                         + " WHERE best_candidate_id IS NOT NULL OR worst_candidate_id IS NOT NULL ORDER BY prompt_id",
                 rs -> new PromptGold(rs.getLong(1), Jdbc.getLong(rs, "best_candidate_id"), Jdbc.getLong(rs, "worst_candidate_id"), rs.getString(4)));
+    }
+
+    /** Every pairwise preference the expert stated (ordered by prompt). */
+    public List<Preference> goldPreferences() {
+        return jdbc.list("SELECT prompt_id, preferred, CASE WHEN preferred = candidate_a THEN candidate_b ELSE candidate_a END"
+                        + " FROM gold_preference ORDER BY prompt_id, candidate_a, candidate_b",
+                rs -> new Preference(rs.getLong(1), rs.getLong(2), rs.getLong(3)));
+    }
+
+    /** The expert's 1–5 ratings by candidate id. */
+    public Map<Long, Integer> goldRatings() {
+        Map<Long, Integer> out = new HashMap<>();
+        jdbc.list("SELECT candidate_id, rating FROM gold_candidate WHERE rating IS NOT NULL",
+                rs -> out.put(rs.getLong(1), rs.getInt(2)));
+        return out;
+    }
+
+    /**
+     * What identifies the gold as it is now: the row counts of the three gold tables and their last change. Any
+     * judgment made, changed or cleared changes it (a cleared one lowers a count or, with an undo, the time).
+     */
+    public String goldKey() {
+        return jdbc.one("SELECT (SELECT COUNT(*) FROM gold_candidate), (SELECT COUNT(*) FROM gold_prompt), (SELECT COUNT(*) FROM gold_preference),"
+                        + " GREATEST(COALESCE((SELECT MAX(updated_at) FROM gold_candidate), TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00Z'),"
+                        + " COALESCE((SELECT MAX(updated_at) FROM gold_prompt), TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00Z'),"
+                        + " COALESCE((SELECT MAX(updated_at) FROM gold_preference), TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00Z'))",
+                rs -> rs.getLong(1) + ":" + rs.getLong(2) + ":" + rs.getLong(3) + ":"
+                        + rs.getObject(4, java.time.OffsetDateTime.class).toInstant()).orElseThrow();
+    }
+
+    public interface CandidateRefSink {
+        void candidate(long id, String promptSourceId, int position, String model);
+    }
+
+    /** Every candidate (ascending id) with its prompt's source id, its position and its source model, for exports. */
+    public void candidateRefs(CandidateRefSink sink) {
+        long last = Long.MIN_VALUE;
+        while (true) {
+            long after = last;
+            List<Object[]> page = jdbc.list("SELECT c.id, p.source_id, c.position, c.model FROM candidate c JOIN prompt p ON p.id = c.prompt_id"
+                            + " WHERE c.id > ? ORDER BY c.id LIMIT " + PAGE,
+                    rs -> new Object[]{rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4)}, after);
+            for (Object[] r : page) sink.candidate((Long) r[0], (String) r[1], (Integer) r[2], (String) r[3]);
+            if (page.size() < PAGE) return;
+            last = (Long) page.get(page.size() - 1)[0];
+        }
     }
 
     private static long count(Connection c, String sql) throws SQLException {

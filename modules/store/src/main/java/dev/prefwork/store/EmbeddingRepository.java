@@ -205,6 +205,25 @@ public final class EmbeddingRepository {
                 rs -> new OwnedVector(rs.getLong(1), rs.getBytes(2)), modelKey, afterId, limit);
     }
 
+    /**
+     * Vectors of the candidates whose id is a multiple of {@code step} (a deterministic sample spread over the whole
+     * workspace), in id order; candidates without a hash or a vector are absent.
+     */
+    public List<OwnedVector> candidateVectorSample(int modelKey, int step) {
+        return jdbc.list("SELECT h.candidate_id, e.vector FROM candidate_text_hash h"
+                        + " JOIN embedding e ON e.model_id = ? AND e.text_sha256 = h.text_sha256"
+                        + " WHERE MOD(h.candidate_id, ?) = 0 ORDER BY h.candidate_id",
+                rs -> new OwnedVector(rs.getLong(1), rs.getBytes(2)), modelKey, step);
+    }
+
+    /** Prompt vectors in id order after {@code afterId}, {@code limit} at a time (for streaming all of them). */
+    public List<OwnedVector> promptVectorsAfter(int modelKey, long afterId, int limit) {
+        return jdbc.list("SELECT h.prompt_id, e.vector FROM prompt_text_hash h"
+                        + " JOIN embedding e ON e.model_id = ? AND e.text_sha256 = h.text_sha256"
+                        + " WHERE h.prompt_id > ? ORDER BY h.prompt_id LIMIT ?",
+                rs -> new OwnedVector(rs.getLong(1), rs.getBytes(2)), modelKey, afterId, limit);
+    }
+
     /** Candidates that have a stored vector for the model. */
     public long candidatesWithVector(int modelKey) {
         return jdbc.count("SELECT COUNT(*) FROM candidate_text_hash h WHERE EXISTS"

@@ -44,6 +44,36 @@ public final class ReviewRepository {
         });
     }
 
+    /** A flag to set with {@link #replace}. */
+    public record Flag(long promptId, String reason, double priority) {
+    }
+
+    /**
+     * Replaces every flag {@code source} set with {@code flags}, in one transaction (a new ranking's queue takes the
+     * previous one's place at once, or not at all). Prompts that no longer exist are skipped.
+     */
+    public void replace(String source, java.util.List<Flag> flags) {
+        jdbc.inTransaction(c -> {
+            Jdbc.update(c, "DELETE FROM review_item WHERE source = ?", source);
+            java.time.OffsetDateTime now = GoldRepository.now();
+            java.util.Set<Long> existing = new java.util.HashSet<>(Jdbc.list(c, "SELECT id FROM prompt WHERE id = ANY(?)",
+                    rs -> rs.getLong(1), (Object) flags.stream().map(Flag::promptId).toArray(Long[]::new)));
+            try (java.sql.PreparedStatement ps = c.prepareStatement("""
+                    MERGE INTO review_item r USING (VALUES (CAST(? AS BIGINT))) v(pid) ON r.prompt_id = v.pid
+                    WHEN MATCHED THEN UPDATE SET reason = ?, priority = ?, source = ?, added_at = ?, reviewed_at = NULL
+                    WHEN NOT MATCHED THEN INSERT (prompt_id, reason, priority, source, added_at) VALUES (?, ?, ?, ?, ?)""")) {
+                for (Flag f : flags) {
+                    if (!existing.contains(f.promptId())) continue;
+                    Object[] values = {f.promptId(), f.reason(), f.priority(), source, now, f.promptId(), f.reason(), f.priority(), source, now};
+                    for (int i = 0; i < values.length; i++) ps.setObject(i + 1, values[i]);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
     public void unflag(long promptId) {
         jdbc.update("DELETE FROM review_item WHERE prompt_id = ?", promptId);
     }

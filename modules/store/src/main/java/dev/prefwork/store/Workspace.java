@@ -318,6 +318,7 @@ public final class Workspace implements AutoCloseable {
 
     /** Training run folders ({@code runs/run-<id>/}). */
     public Path runsDir() { return dir.resolve("runs"); }
+    public RewardModelRepository rewardModels() { return new RewardModelRepository(jdbc); }
 
     /** Streaming reads of all prompts, candidates and gold for the engines. */
     public BulkReader bulk() { return new BulkReader(this, jdbc); }

@@ -135,6 +135,11 @@ public final class CompareView implements Step.StepView {
     }
 
     @Override
+    public boolean hasSearch() {
+        return true;
+    }
+
+    @Override
     public void focusSearch() {
         openSearch();
     }

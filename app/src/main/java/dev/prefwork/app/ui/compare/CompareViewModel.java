@@ -198,6 +198,8 @@ public final class CompareViewModel {
     private int showGeneration;
     private int queueGeneration;
     private Long pendingOpen;
+    /** The queue {@link #review} asked for before the first queue was loaded. */
+    private LabelQueue pendingQueue;
     private boolean goldDirty;
     private boolean countsInFlight;
     private boolean countsAgain;
@@ -427,7 +429,11 @@ public final class CompareViewModel {
                     if (s.bundle() != null) cache.put(s.bundle().id(), s.bundle());
                     Long open = pendingOpen;
                     pendingOpen = null;
-                    if (open != null && s.ids().indexOf(open) < 0) {
+                    LabelQueue wanted = pendingQueue;
+                    pendingQueue = null;
+                    if (wanted != null) {
+                        loadQueue(c, wanted, open);
+                    } else if (open != null && s.ids().indexOf(open) < 0) {
                         loadQueue(c, LabelQueue.DEFAULT, open);
                     } else if (open != null) {
                         goTo(c, s.ids().indexOf(open));
@@ -714,6 +720,24 @@ public final class CompareViewModel {
         int pos = queueIds.indexOf(promptId);
         if (pos >= 0) goTo(c, pos);
         else loadQueue(c, LabelQueue.DEFAULT, promptId);
+    }
+
+    /**
+     * Walks the needs-review queue from {@code promptId} (the Rankings step opens its flagged prompts here). The queue
+     * is read again: a new ranking may have just refilled it.
+     */
+    public void review(long promptId) {
+        Ctx c = ctx;
+        if (c == null) return;
+        LabelQueue q = new LabelQueue.NeedsReview();
+        if (queueIds == null) {
+            pendingOpen = promptId;
+            pendingQueue = q;
+            return;
+        }
+        cache.clear(); // the review reasons shown with the prompts may have changed
+        touch(c, false);
+        loadQueue(c, q, promptId);
     }
 
     /** Walks another queue, from its first prompt (the first one still to do). */

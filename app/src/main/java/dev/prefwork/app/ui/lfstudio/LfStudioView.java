@@ -143,6 +143,11 @@ public final class LfStudioView implements Step.StepView {
     }
 
     @Override
+    public boolean hasSearch() {
+        return true;
+    }
+
+    @Override
     public void focusSearch() {
         search.requestFocus();
         search.selectAll();

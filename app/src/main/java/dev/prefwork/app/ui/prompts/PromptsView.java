@@ -86,6 +86,11 @@ public final class PromptsView implements Step.StepView {
     }
 
     @Override
+    public boolean hasSearch() {
+        return true;
+    }
+
+    @Override
     public void focusSearch() {
         search.requestFocus();
         search.selectAll();

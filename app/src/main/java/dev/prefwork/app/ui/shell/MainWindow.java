@@ -302,11 +302,9 @@ public final class MainWindow implements WorkbenchActions {
             HBox row = new HBox(Icons.of(step.icon(), "nav-icon"), title);
             row.setAlignment(Pos.CENTER_LEFT);
             row.getStyleClass().add("nav-row");
-            getStyleClass().remove("unavailable");
-            if (!step.isAvailable()) getStyleClass().add("unavailable");
             setText(null);
             setGraphic(row);
-            String summary = step.isAvailable() ? step.summary() : step.summary() + " (coming in a later release)";
+            String summary = step.summary();
             Tooltip tip = new Tooltip(navCollapsed.get() ? step.title() + ": " + summary : summary);
             tip.setWrapText(true);
             tip.getStyleClass().add("wide-tooltip");
@@ -315,7 +313,7 @@ public final class MainWindow implements WorkbenchActions {
     }
 
     private void show(Step step) {
-        Step.StepView view = views.computeIfAbsent(step.id(), id -> step.isAvailable() ? step.view().apply(this) : new ComingSoonPage(step));
+        Step.StepView view = views.computeIfAbsent(step.id(), id -> step.view().apply(this));
         if (shownView != null && shownView != view) shownView.hidden();
         shownView = view;
         content.getChildren().setAll(view.node());
@@ -327,7 +325,7 @@ public final class MainWindow implements WorkbenchActions {
     public Step.StepView view(String stepId) {
         for (Step s : steps) {
             if (s.id().equals(stepId)) {
-                return views.computeIfAbsent(stepId, id -> s.isAvailable() ? s.view().apply(this) : new ComingSoonPage(s));
+                return views.computeIfAbsent(stepId, id -> s.view().apply(this));
             }
         }
         return null;
@@ -363,7 +361,7 @@ public final class MainWindow implements WorkbenchActions {
     private void focusSearch() {
         Step current = currentStep();
         Step.StepView view = current == null ? null : views.get(current.id());
-        if (current == null || !current.isAvailable()) {
+        if (view == null || !view.hasSearch()) { // a step without a search field: Ctrl+F searches the prompts
             showStep(steps.get(0).id());
             view = views.get(steps.get(0).id());
         }

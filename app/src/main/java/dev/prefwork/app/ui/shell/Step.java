@@ -6,9 +6,8 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * One pipeline step in the left navigation (DESIGN §11). A step whose view is not built yet shows a
- * "coming in a later release" page with its one-line summary; adding a step means giving it a view factory
- * in the composition root ({@code Workbench}).
+ * One pipeline step in the left navigation (DESIGN §11): its title, one-line summary (the tooltip), icon and the
+ * factory of its view; adding a step means adding one in the composition root ({@code Workbench}).
  */
 public record Step(String id, String title, String summary, String icon, Function<WorkbenchActions, StepView> view) {
 
@@ -17,6 +16,7 @@ public record Step(String id, String title, String summary, String icon, Functio
         Objects.requireNonNull(title);
         Objects.requireNonNull(summary);
         Objects.requireNonNull(icon);
+        Objects.requireNonNull(view);
     }
 
     public static Step available(String id, String title, String summary, String icon,
@@ -24,17 +24,14 @@ public record Step(String id, String title, String summary, String icon, Functio
         return new Step(id, title, summary, icon, Objects.requireNonNull(view));
     }
 
-    public static Step comingSoon(String id, String title, String summary, String icon) {
-        return new Step(id, title, summary, icon, null);
-    }
-
-    public boolean isAvailable() {
-        return view != null;
-    }
-
     /** The view a step shows in the main window's centre; built once, on first visit, with the window's actions. */
     public interface StepView {
         Node node();
+
+        /** Whether the step has a search field for Ctrl+F (elsewhere Ctrl+F goes to the Prompts step's). */
+        default boolean hasSearch() {
+            return false;
+        }
 
         /** Ctrl+F: put the cursor in the step's search field, where it has one. */
         default void focusSearch() {

@@ -178,10 +178,9 @@ class WorkbenchUiTest extends FxTestSupport {
 
     @Test
     @Order(6)
-    void shortcutFocusesSearchAndOtherStepsSayTheyAreComing() {
-        clickOn("Rankings");
-        until(() -> lookup("#coming-soon-rankings").tryQuery().isPresent());
-        assertThat(lookup("Coming in a later release").tryQuery()).isPresent();
+    void ctrlFOnAStepWithoutSearchGoesToThePromptSearch() {
+        clickOn("Runs");
+        until(() -> Workbench.RUNS.equals(workbench.window().currentStep().id()));
         press(KeyCode.CONTROL, KeyCode.F).release(KeyCode.F, KeyCode.CONTROL);
         until(() -> lookup("#prompt-search").query().isFocused());
         assertThat(fx(() -> workbench.window().currentStep().id())).isEqualTo(Workbench.PROMPTS);

@@ -9,9 +9,10 @@ import dev.prefwork.labeling.lf.Condition.Element;
 
 /**
  * Markdown-ish structure detection by line scanning (no regex): fenced code blocks, bulleted and numbered
- * lists, tables, and JSON. Each detector returns the span of what it found, or null.
+ * lists, tables, and JSON. Each detector returns the span of what it found, or null. Public so the reward
+ * model's text features see structure exactly as the LF templates do.
  */
-final class Structures {
+public final class Structures {
 
     private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build()).build())
@@ -51,7 +52,7 @@ final class Structures {
         return 0;
     }
 
-    static Span codeBlock(String s) {
+    public static Span codeBlock(String s) {
         if (s.indexOf("```") < 0 && s.indexOf("~~~") < 0) return null;
         int[] block = firstFence(s);
         return block == null ? null : new Span(block[0], block[1]);
@@ -79,7 +80,7 @@ final class Structures {
     }
 
     /** Two or more list item lines (bullets: - * + •; numbers: 1. or 1)), from the first item to the last. */
-    static Span list(String s, boolean numbered) {
+    public static Span list(String s, boolean numbered) {
         int n = s.length();
         if (n < 6 || s.indexOf('\n') < 0) return null; // two items need two lines
         int items = 0, first = -1, last = -1;
@@ -119,7 +120,7 @@ final class Structures {
     }
 
     /** A Markdown table: a line with | followed by a separator line of |, -, : and spaces; spans its rows. */
-    static Span table(String s) {
+    public static Span table(String s) {
         if (s.indexOf('|') < 0) return null;
         int n = s.length();
         int prevStart = -1, prevEnd = -1;

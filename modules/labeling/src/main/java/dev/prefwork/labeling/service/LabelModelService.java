@@ -17,6 +17,7 @@ import dev.prefwork.labeling.analysis.MatrixStats;
 import dev.prefwork.labeling.model.AspectExplanation;
 import dev.prefwork.labeling.model.AspectFit;
 import dev.prefwork.labeling.model.AspectLabelModel;
+import dev.prefwork.labeling.model.AspectPredictions;
 import dev.prefwork.labeling.model.AspectResult;
 import dev.prefwork.labeling.model.ClassPrior;
 import dev.prefwork.labeling.model.DawidSkeneLabelModel;
@@ -365,11 +366,50 @@ public final class LabelModelService {
         LfVotes votes = labeling.enabledVotes(progress);
         int row = Arrays.binarySearch(votes.candidateIds(), candidateId);
         if (row < 0) throw new IllegalArgumentException("no candidate " + candidateId);
+        VoteMatrix matrix = runColumns(run, votes);
+        AspectFit fit = storedFit(run);
+        List<AspectResult> results = fit.aspects();
+        AspectExplanation e = fit.explain(matrix, row, run.aspectWeights());
+        List<Contribution> contributions = new ArrayList<>();
+        for (int p = 0; p < e.parts().size(); p++) {
+            AspectExplanation.Part part = e.parts().get(p);
+            int[] lfIdx = results.get(p).lfs();
+            for (int k = 0; k < lfIdx.length; k++) {
+                LabelModelRun.Lf lf = run.lfs().get(lfIdx[k]);
+                byte v = matrix.get(row, lfIdx[k]);
+                if (v == VoteMatrix.ABSTAIN && part.explanation().contribution(k) == 0) continue;
+                contributions.add(new Contribution(lf.name(), lf.aspect(), lf.lfId(), v, part.explanation().contribution(k), part.share()));
+            }
+        }
+        return new CandidateExplanation(candidateId, e.pGood(), contributions, e);
+    }
+
+    /**
+     * Each aspect's P(GOOD) on {@code votes} from a stored run's estimates (what the run would predict now), for the
+     * reward model's per-aspect features.
+     *
+     * @throws IllegalArgumentException when {@code votes} lack one of the run's LF versions (the run is stale)
+     */
+    public static AspectPredictions aspectPredictions(LabelModelRun run, LfVotes votes) {
+        return storedFit(run).predictAspects(runColumns(run, votes));
+    }
+
+    /** The run's LF columns, in the run's order, taken from the current votes. */
+    private static VoteMatrix runColumns(LabelModelRun run, LfVotes votes) {
         Map<Long, Integer> colOfVersion = new HashMap<>();
         for (int i = 0; i < votes.columns().size(); i++) colOfVersion.put(votes.columns().get(i).versionId(), i);
-        // the run's LFs in its column order, mapped onto the current matrix
-        int[] cols = run.lfs().stream().mapToInt(lf -> colOfVersion.get(lf.versionId())).toArray();
-        VoteMatrix matrix = votes.matrix().select(cols);
+        int[] cols = new int[run.lfs().size()];
+        for (int i = 0; i < cols.length; i++) {
+            Integer c = colOfVersion.get(run.lfs().get(i).versionId());
+            if (c == null) throw new IllegalArgumentException("the label-model run #" + run.id() + " used LF version "
+                    + run.lfs().get(i).versionId() + " (" + run.lfs().get(i).name() + "), which is no longer enabled; refit it first");
+            cols[i] = c;
+        }
+        return votes.matrix().select(cols);
+    }
+
+    /** The per-aspect models of a stored run, rebuilt from its estimates (columns: the run's LFs in its order). */
+    private static AspectFit storedFit(LabelModelRun run) {
         List<AspectResult> results = new ArrayList<>();
         for (LabelModelRun.Aspect a : run.aspects()) {
             List<Integer> idx = new ArrayList<>();
@@ -386,20 +426,7 @@ public final class LabelModelService {
                     : new LogLinearModel(a.kind(), a.classBalance(), est, Map.of());
             results.add(new AspectResult(a.aspect(), idx.stream().mapToInt(Integer::intValue).toArray(), m, a.fallback(), a.reason()));
         }
-        AspectFit fit = new AspectFit(results);
-        AspectExplanation e = fit.explain(matrix, row, run.aspectWeights());
-        List<Contribution> contributions = new ArrayList<>();
-        for (int p = 0; p < e.parts().size(); p++) {
-            AspectExplanation.Part part = e.parts().get(p);
-            int[] lfIdx = results.get(p).lfs();
-            for (int k = 0; k < lfIdx.length; k++) {
-                LabelModelRun.Lf lf = run.lfs().get(lfIdx[k]);
-                byte v = matrix.get(row, lfIdx[k]);
-                if (v == VoteMatrix.ABSTAIN && part.explanation().contribution(k) == 0) continue;
-                contributions.add(new Contribution(lf.name(), lf.aspect(), lf.lfId(), v, part.explanation().contribution(k), part.share()));
-            }
-        }
-        return new CandidateExplanation(candidateId, e.pGood(), contributions, e);
+        return new AspectFit(results);
     }
 
     // ---- JSON ---------------------------------------------------------------------------------------------------

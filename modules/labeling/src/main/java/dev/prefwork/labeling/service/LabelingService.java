@@ -220,6 +220,14 @@ public final class LabelingService implements AutoCloseable {
     }
 
     /**
+     * The candidates and prompts as the engine holds them (texts in memory, read once per candidate set and reloaded
+     * when it changes), for the reward model's text features.
+     */
+    public synchronized Corpus corpus(Progress progress) {
+        return engine(progress).corpus();
+    }
+
+    /**
      * The enabled LFs' votes (current versions) for the label models; applies what is not applied yet. When this
      * service has not built its engine and every enabled version's stored votes are fresh, they are read from the
      * store without reading a single text (a 500K-candidate corpus costs seconds and a gigabyte of heap).

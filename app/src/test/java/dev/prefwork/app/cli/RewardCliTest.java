@@ -1,0 +1,135 @@
+package dev.prefwork.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static dev.prefwork.app.cli.PrefworkCliTest.cli;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * {@code prefwork reward fit|show} and {@code prefwork scores} on the demo workspace, with the tiny test embedder (a
+ * real ONNX model) so the fit embeds in a moment: the metrics in text and JSON, the per-candidate scores file, and
+ * bad input named with exit code 2.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RewardCliTest {
+
+    private static final String EMBEDDER = Path.of("../modules/inference/src/test/resources/tiny-models/embedder").toAbsolutePath().toString();
+
+    @TempDir
+    static Path dir;
+    private Path ws;
+    private String previousHome;
+
+    @BeforeAll
+    void demo() {
+        previousHome = System.getProperty("prefwork.home");
+        System.setProperty("prefwork.home", dir.resolve("home").toString());
+        ws = dir.resolve("demo");
+        PrefworkCliTest.Run init = cli("init", ws.toString(), "--demo");
+        assertThat(init.code()).as(init.err()).isZero();
+    }
+
+    @AfterAll
+    void restore() {
+        if (previousHome == null) System.clearProperty("prefwork.home");
+        else System.setProperty("prefwork.home", previousHome);
+    }
+
+    @Test
+    void fitPrintsHeldOutAccuracyAboveBothBaselinesThenScoresWritesEveryCandidate() throws IOException {
+        PrefworkCliTest.Run json = cli("reward", "fit", ws.toString(), "--embedding-model", EMBEDDER, "--json");
+        assertThat(json.code()).as(json.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(json.out());
+        assertThat(root.get("kind").asText()).isEqualTo("linear");
+        assertThat(root.get("candidates").asInt()).isEqualTo(330);
+        assertThat(root.get("folds").asInt()).isEqualTo(5);
+        assertThat(root.get("labelledPrompts").asInt()).isEqualTo(24);
+        double model = root.at("/pairwiseAccuracy/reward-model/accuracy").asDouble();
+        assertThat(model).isGreaterThan(root.at("/pairwiseAccuracy/lf-majority/accuracy").asDouble())
+                .isGreaterThan(root.at("/pairwiseAccuracy/length/accuracy").asDouble());
+        assertThat(root.get("beatsBaselines").asBoolean()).isTrue();
+        assertThat(root.at("/pairwiseAccuracy/reward-model/perFold").size()).isEqualTo(5);
+        assertThat(root.at("/calibration/bins").size()).isEqualTo(10);
+        assertThat(root.get("lengthSpearman").isNumber()).isTrue();
+        assertThat(root.get("reviewFlagged").asInt()).isGreaterThanOrEqualTo(10);
+        assertThat(root.get("lfVersionIds").size()).isEqualTo(16);
+        assertThat(root.get("stale").asBoolean()).isFalse();
+
+        PrefworkCliTest.Run show = cli("reward", "show", ws.toString(), "--weights");
+        assertThat(show.code()).as(show.err()).isZero();
+        assertThat(show.out()).contains("Reward model #" + root.get("id").asInt()).contains("up to date")
+                .contains("Held-out pairwise accuracy").contains("LF majority vote").contains("Longer is better")
+                .contains("beats both").contains("Calibration").contains("(bias)").contains("LF: Refusal or deflection");
+
+        Path out = dir.resolve("scores.jsonl");
+        PrefworkCliTest.Run scores = cli("scores", ws.toString(), "--out", out.toString());
+        assertThat(scores.code()).as(scores.err()).isZero();
+        assertThat(scores.out()).contains("Wrote 330 scores");
+        List<String> lines = Files.readAllLines(out);
+        assertThat(lines).hasSize(330);
+        ObjectMapper m = new ObjectMapper();
+        Set<String> keys = new HashSet<>();
+        for (String line : lines) {
+            JsonNode n = m.readTree(line);
+            assertThat(n.fieldNames()).toIterable().containsExactly("prompt_id", "candidate_index", "model", "score", "p_good");
+            assertThat(n.get("prompt_id").asText()).startsWith("demo-");
+            assertThat(n.get("candidate_index").asInt()).isBetween(0, 4);
+            assertThat(n.get("model").asText()).isNotBlank();
+            double s = n.get("score").asDouble(), p = n.get("p_good").asDouble();
+            assertThat(p).isCloseTo(1 / (1 + Math.exp(-s)), within(1e-5));
+            keys.add(n.get("prompt_id").asText() + "#" + n.get("candidate_index").asInt());
+        }
+        assertThat(keys).hasSize(330).contains("demo-policy-01#0", "demo-policy-01#4");
+        assertThat(Files.list(dir).map(p -> p.getFileName().toString())).noneMatch(f -> f.endsWith(".tmp"));
+    }
+
+    @Test
+    void badInputIsNamedWithExitCode2() throws IOException {
+        assertThat(cli("reward", "fit", dir.resolve("nowhere").toString()).code()).isEqualTo(PrefworkCli.EXIT_BAD_INPUT);
+        PrefworkCliTest.Run model = cli("reward", "fit", ws.toString(), "--model", "forest");
+        assertThat(model.code()).isEqualTo(PrefworkCli.EXIT_BAD_INPUT);
+        assertThat(model.err()).contains("--model 'forest'");
+        PrefworkCliTest.Run features = cli("reward", "fit", ws.toString(), "--features", "lf-votes,vibes");
+        assertThat(features.code()).isEqualTo(PrefworkCli.EXIT_BAD_INPUT);
+        assertThat(features.err()).contains("unknown feature group 'vibes'");
+        PrefworkCliTest.Run scorer = cli("reward", "fit", ws.toString(), "--scorer", dir.resolve("no-model").toString());
+        assertThat(scorer.code()).isEqualTo(PrefworkCli.EXIT_BAD_INPUT);
+        assertThat(scorer.err()).contains("--scorer").contains("no such folder");
+        PrefworkCliTest.Run folds = cli("reward", "fit", ws.toString(), "--folds", "1");
+        assertThat(folds.code()).isEqualTo(PrefworkCli.EXIT_BAD_INPUT);
+        assertThat(folds.err()).contains("--folds");
+
+        Path empty = dir.resolve("empty");
+        assertThat(cli("init", empty.toString()).code()).isZero();
+        PrefworkCliTest.Run none = cli("scores", empty.toString(), "--out", dir.resolve("x.jsonl").toString());
+        assertThat(none.code()).isEqualTo(PrefworkCli.EXIT_BAD_INPUT);
+        assertThat(none.err()).contains("no reward model fitted");
+        PrefworkCliTest.Run folder = cli("scores", ws.toString(), "--out", dir.resolve("missing").resolve("x.jsonl").toString());
+        assertThat(folder.code()).isEqualTo(PrefworkCli.EXIT_BAD_INPUT);
+        assertThat(folder.err()).contains("does not exist");
+        PrefworkCliTest.Run nothing = cli("reward", "fit", empty.toString());
+        assertThat(nothing.code()).isEqualTo(PrefworkCli.EXIT_BAD_INPUT);
+        assertThat(nothing.err()).contains("no candidates");
+
+        for (String[] help : new String[][]{{"reward", "--help"}, {"reward", "fit", "--help"}, {"reward", "show", "--help"}, {"scores", "--help"}}) {
+            PrefworkCliTest.Run r = cli(help);
+            assertThat(r.code()).isZero();
+            assertThat(r.out()).contains("Usage: prefwork " + String.join(" ", List.of(help).subList(0, help.length - 1)));
+        }
+        assertThat(cli("--help").out()).contains("reward").contains("scores");
+    }
+}
