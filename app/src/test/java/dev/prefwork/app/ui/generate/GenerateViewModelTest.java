@@ -207,6 +207,7 @@ class GenerateViewModelTest {
         vm.kindProperty().set(BackendKind.ONNX);
         vm.modelDirProperty().set(Path.of("../modules/inference/src/test/resources/tiny-lm/with-past").toAbsolutePath().toString());
         vm.maxTokensProperty().set(4);
+        vm.seedProperty().set("42"); // unseeded, the random tiny model sometimes samples four blank tokens
         vm.testConnection();
         assertThat(vm.testFailedProperty().get()).as(vm.testStatusProperty().get()).isFalse();
         assertThat(vm.testStatusProperty().get()).contains("from with-past").contains("Running on the CPU").contains("KV cache");
