@@ -13,7 +13,8 @@ import javafx.scene.text.Text;
 import javafx.scene.text.TextFlow;
 
 /**
- * Mouse selection of text in a {@link MarkdownPane} — drag across words, double-click one — within one paragraph,
+ * Mouse selection of text in a {@link MarkdownPane} — drag across words (the selection snaps to whole words),
+ * double-click one — within one paragraph,
  * list item, table cell or code block (one {@link TextFlow}), which is what "make an LF from this phrase" needs.
  * The rendered nodes are not text controls, so the selection is drawn here: a highlight from the flow's own
  * {@link TextFlow#rangeShape} behind nothing, unmanaged, so the text layout does not change.
@@ -95,6 +96,13 @@ public final class TextSelection {
     private void update() {
         int s = Math.min(anchor, caret);
         int e = Math.max(anchor, caret);
+        if (flow != null && s < e) {
+            // whole words: a phrase for a keyword LF, not "ou can carry over u" from an imprecise drag
+            String text = layoutText(flow);
+            e = Math.min(e, text.length());
+            while (s > 0 && s < text.length() && isWordChar(text.charAt(s - 1)) && isWordChar(text.charAt(s))) s--;
+            while (e > 0 && e < text.length() && isWordChar(text.charAt(e - 1)) && isWordChar(text.charAt(e))) e++;
+        }
         if (flow == null || s == e) {
             highlight.getElements().clear();
             selected.set("");
