@@ -114,6 +114,16 @@ public final class CurateView implements Step.StepView {
         return root;
     }
 
+    @Override
+    public void shown() {
+        vm.activate();
+    }
+
+    @Override
+    public void hidden() {
+        vm.deactivate();
+    }
+
     private Window window() {
         return root.getScene() == null ? null : root.getScene().getWindow();
     }

@@ -128,6 +128,9 @@ public final class CurateViewModel {
     private int generation;
     /** What the last preview was built on: a change of the controls only re-runs the build (milliseconds). */
     private volatile CurationData data;
+    private boolean active;
+    /** The workspace, its data or its gold changed since the last refresh (or nothing was read yet). */
+    private boolean stale = true;
     private Workspace servicesFor;
     private LabelingService labeling;
     private CurationService curation;
@@ -138,9 +141,9 @@ public final class CurateViewModel {
         this.executor = executor;
         this.notifier = notifier;
         this.debounce = debounce;
-        workspaces.workspaceProperty().addListener((o, a, b) -> refresh());
-        workspaces.dataVersionProperty().addListener((o, a, b) -> refresh());
-        workspaces.goldVersionProperty().addListener((o, a, b) -> refresh()); // the expert's picks override pairs
+        workspaces.workspaceProperty().addListener((o, a, b) -> changed());
+        workspaces.dataVersionProperty().addListener((o, a, b) -> changed());
+        workspaces.goldVersionProperty().addListener((o, a, b) -> changed()); // the expert's picks override pairs
         for (Observable p : new Observable[]{source, strategy, ties, margin, seed, minMarginOn, minMargin, minPGoodOn, minPGood, badLfOn,
                 badLfAccuracy, lengthGuardOn, maxChosenLonger, goldOverrides, topPercent}) {
             p.addListener(o -> {
@@ -199,7 +202,28 @@ public final class CurateViewModel {
     // ---- preview ------------------------------------------------------------------------------------------------
 
     /** Reads the sources and saved sets of the open workspace, then previews. */
+    /**
+     * Curate &amp; export is on screen: read what changed since it was last shown. Until the expert comes here nothing
+     * is read — a preview reads every candidate's length and score, seconds at 500K candidates that opening a
+     * workspace (or labelling in another step) should not pay for.
+     */
+    public void activate() {
+        active = true;
+        if (stale) refresh();
+    }
+
+    /** Another step is shown: changes are only noted until {@link #activate()}. */
+    public void deactivate() {
+        active = false;
+    }
+
+    private void changed() {
+        stale = true;
+        if (active || workspaces.workspace() == null) refresh();
+    }
+
     public void refresh() {
+        stale = false;
         Workspace ws = workspaces.workspace();
         int gen = ++generation;
         if (ws == null) {

@@ -85,6 +85,8 @@ class CurateUiTest extends FxTestSupport {
 
     @Test
     void previewStrategiesSaveExportAndImportABundle() throws Exception {
+        // nothing is read for curation until the step is shown (a workspace opens without paying for it)
+        assertThat(fx(() -> vm().stateProperty().get())).isEqualTo(ViewState.NO_WORKSPACE);
         interact(() -> workbench.window().showStep(Workbench.CURATE));
         until(() -> vm().stateProperty().get() == ViewState.READY && !vm().busyProperty().get());
         TableView<?> funnel = lookup("#cur-funnel").queryAs(TableView.class);
