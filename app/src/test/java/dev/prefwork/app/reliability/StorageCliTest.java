@@ -5,6 +5,7 @@ import dev.prefwork.app.ui.TestData;
 import dev.prefwork.store.StorageProblems;
 import dev.prefwork.testkit.Tmpfs;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * has it open — and that nothing saved before is lost. The disk is a small tmpfs the test mounts (skipped with the
  * reason where mounting is not allowed); the other process is a real second JVM.
  */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang in H2 spins, deaf to interrupts
 class StorageCliTest {
 
     @TempDir
@@ -50,11 +52,24 @@ class StorageCliTest {
             String ws = disk.dir().resolve("ws").toString();
             assertThat(cli("init", ws).exit()).isZero();
             assertThat(cli("import", ws, baseline.toString()).exit()).isZero();
+            // Long notes: reopening the workspace after the failed import frees what it wrote (H2 truncates to the
+            // last commit), so the export must need more than that: 40 × 6 KB.
+            String note = "careful reasoning ".repeat(350);
+            StringBuilder goldLines = new StringBuilder();
+            for (int i = 0; i < 40; i++) {
+                goldLines.append(String.format("{\"prompt_id\":\"base-%05d\",\"best\":1,\"worst\":0,"
+                        + "\"labels\":[{\"candidate\":1,\"label\":\"GOOD\"}],\"note\":\"%s\"}%n", i, note));
+            }
+            Path goldIn = Files.writeString(tmp.resolve("gold-in.jsonl"), goldLines);
+            Run goldImport = cli("gold", "import", ws, goldIn.toString());
+            assertThat(goldImport.exit()).as(goldImport.err()).isZero();
             Path filler = disk.fill(128 << 10);
 
             Run failed = cli("import", ws, big.toString());
             assertThat(failed.exit()).isEqualTo(1);
             assertThat(failed.err()).startsWith("prefwork: import of " + big + " failed and was rolled back: " + StorageProblems.DISK_FULL);
+            // What the failed import left free is filled too.
+            Path rest = disk.fill(0, "rest.bin");
             Path gold = disk.dir().resolve("gold.jsonl");
             Run export = cli("gold", "export", ws, "--out", gold.toString());
             assertThat(export.exit()).isEqualTo(1);
@@ -63,9 +78,13 @@ class StorageCliTest {
             assertThat(disk.dir().resolve("gold.jsonl.part")).doesNotExist();
 
             Files.delete(filler);
+            Files.delete(rest);
             Run stats = cli("stats", ws, "--json");
             assertThat(stats.exit()).as(stats.err()).isZero();
             assertThat(stats.out()).contains("\"prompts\" : 40");
+            Run export2 = cli("gold", "export", ws, "--out", gold.toString());
+            assertThat(export2.exit()).as(export2.err()).isZero();
+            assertThat(Files.readAllLines(gold)).as("every judgment saved before the disk filled").hasSize(40);
             assertThat(cli("import", ws, big.toString()).exit()).as("with room again the import works").isZero();
         }
     }

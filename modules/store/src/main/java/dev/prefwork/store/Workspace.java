@@ -4,7 +4,11 @@ import dev.prefwork.core.InputException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
 import org.h2.jdbcx.JdbcConnectionPool;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.db.Store;
 
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -330,11 +334,42 @@ public final class Workspace implements AutoCloseable {
 
     @Override
     public void close() {
+        if (storeFailed()) {
+            // H2 2.5 spins forever (100% CPU, never returns) rolling back a session of a store that failed a write,
+            // as after a full disk. The failed store is closed at once instead, which releases the file lock and
+            // leaves the file as of its last commit; the connections are dropped without being touched.
+            closeFailedStore();
+            return;
+        }
         try {
             anchor.close();
         } catch (SQLException ignored) {
             // closing anyway: disposing the pool below releases the file lock
         }
         pool.dispose();
+    }
+
+    /** Whether H2's store behind this workspace has closed itself or recorded a failed write (a "panic"). */
+    boolean storeFailed() {
+        MVStore store = mvStore();
+        return store != null && (store.isClosed() || store.getPanicException() != null);
+    }
+
+    private void closeFailedStore() {
+        MVStore store = mvStore();
+        if (store != null && !store.isClosed()) store.closeImmediately();
+    }
+
+    /** H2's store under the anchor connection; null when it cannot be reached (then closed the ordinary way). */
+    private MVStore mvStore() {
+        try {
+            if (anchor.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session) {
+                Store store = session.getDatabase().getStore();
+                return store == null ? null : store.getMvStore();
+            }
+        } catch (SQLException | RuntimeException e) {
+            return null;
+        }
+        return null;
     }
 }

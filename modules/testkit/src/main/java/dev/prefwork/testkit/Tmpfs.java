@@ -52,11 +52,19 @@ public final class Tmpfs implements AutoCloseable {
 
     /** Fills the free space but {@code leave} bytes with a file; returns it (delete it to free the space). */
     public Path fill(long leave) throws IOException {
-        Path filler = dir.resolve("filler.bin");
+        return fill(leave, "filler.bin");
+    }
+
+    /** As {@link #fill(long)} into the file {@code name}; a disk already fuller than that gets an empty file. */
+    public Path fill(long leave, String name) throws IOException {
+        Path filler = dir.resolve(name);
         long free = Files.getFileStore(dir).getUsableSpace();
         byte[] block = new byte[1 << 16];
         try (var out = Files.newOutputStream(filler)) {
-            for (long written = 0; written + block.length <= free - leave; written += block.length) out.write(block);
+            long written = 0;
+            for (; written + block.length <= free - leave; written += block.length) out.write(block);
+            // the last partial block too, so that "leave 0" leaves nothing
+            if (free - leave - written > 0) out.write(block, 0, (int) (free - leave - written));
         }
         return filler;
     }
