@@ -99,6 +99,7 @@ public final class OpenAiTestServer implements AutoCloseable {
     private volatile boolean honorsN = true;
     private volatile long latencyMillis;
     private volatile String requiredKey;
+    private volatile java.util.function.Function<Request, String> scriptedAnswers;
     private final Queue<Fault> nextFaults = new ConcurrentLinkedQueue<>();
     private final List<Map.Entry<Predicate<Request>, Fault>> rules = new CopyOnWriteArrayList<>();
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
@@ -202,6 +203,16 @@ public final class OpenAiTestServer implements AutoCloseable {
         return maxInFlight.get();
     }
 
+    /**
+     * Answers every completion request with {@code script}'s text (each of its n choices alike) instead of the echo of
+     * {@link #answer}; where it returns null, the echo. A judge test scripts verdicts (also malformed ones and refusals)
+     * from the request's prompt. Null: the echo again.
+     */
+    public OpenAiTestServer scriptAnswers(java.util.function.Function<Request, String> script) {
+        this.scriptedAnswers = script;
+        return this;
+    }
+
     /** The text choice {@code index} of a reply to {@code prompt} says (what a test expects to find stored). */
     public static String answer(String model, String prompt, int index, Long seed) {
         return "[" + model + "] answer " + index + " to: " + prompt + (seed == null ? "" : " (seed " + seed + ")");
@@ -289,7 +300,9 @@ public final class OpenAiTestServer implements AutoCloseable {
             ArrayNode choices = reply.putArray("choices");
             int tokens = 0;
             for (int i = 0; i < n; i++) {
-                String text = answer(model, req.prompt(), i, seed);
+                java.util.function.Function<Request, String> script = scriptedAnswers;
+                String scripted = script == null ? null : script.apply(req);
+                String text = scripted != null ? scripted : answer(model, req.prompt(), i, seed);
                 tokens += text.split("\\s+").length;
                 ObjectNode c = choices.addObject();
                 c.put("index", i);
