@@ -204,9 +204,10 @@ public final class ComparisonService {
         ComparisonRepository repo = workspace.comparisons();
         long id = repo.create(run.id(), prompts.size(), settings(r, prompts).toString());
         boolean judged = r.judge() != null;
-        // progress units: each side's answers 40 % (20 % each with a judge), scoring 20 %, the judge 40 %
+        // progress units: each side's answers 30 % (20 % with a judge), scoring 40 % (30 %: embedding new texts and a
+        // refit take about as long as answering), the judge the rest
         long total = 1000;
-        double genShare = judged ? 0.2 : 0.4, scoreShare = 0.2;
+        double genShare = judged ? 0.2 : 0.3, scoreShare = judged ? 0.3 : 0.4;
         try {
             List<String> base = answers(run, TrainerGenerate.Which.BASE, r.base(), prompts, r.sampling(), id,
                     scaled(progress, 0, genShare, total));
