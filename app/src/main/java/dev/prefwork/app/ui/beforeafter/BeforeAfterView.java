@@ -163,9 +163,9 @@ public final class BeforeAfterView implements Step.StepView {
                 section("Judge model (optional)"), judgeForm, judgeNote,
                 new Region(), buttons, bar, progressText, message,
                 section("Earlier comparisons"), history);
-        box.setPrefWidth(Em.px(24));
-        box.setMinWidth(Em.px(20));
-        box.setMaxWidth(Em.px(26));
+        box.setPrefWidth(Em.px(25));
+        box.setMinWidth(Em.px(19));
+        box.setMaxWidth(Em.px(28));
         return box;
     }
 
@@ -199,26 +199,34 @@ public final class BeforeAfterView implements Step.StepView {
         TableView<CategoryRow> cats = new TableView<>(vm.categories());
         cats.setId("ba-categories");
         cats.getStyleClass().add(Styles.DENSE);
-        cats.getColumns().add(column("Category", CategoryRow::category, 14));
-        cats.getColumns().add(column("Tuned wins", CategoryRow::winRate, 7));
-        cats.getColumns().add(column("95% interval", CategoryRow::interval, 9));
-        cats.getColumns().add(column("Prompts", r -> Integer.toString(r.n()), 6));
+        TableColumn<CategoryRow, String> category = column("Category", CategoryRow::category, 12);
+        category.setMinWidth(Em.px(7));
+        cats.getColumns().add(category);
+        cats.getColumns().add(shrinkable(column("Wins", CategoryRow::winRate, 6)));
+        cats.getColumns().add(shrinkable(column("95% interval", CategoryRow::interval, 9)));
+        cats.getColumns().add(shrinkable(column("Prompts", r -> Integer.toString(r.n()), 6)));
         cats.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         cats.setPlaceholder(new Label("No comparison yet"));
-        cats.setPrefHeight(Em.px(10));
-        cats.setMinHeight(Em.px(7));
+        // tall enough for every category (up to six rows, then it scrolls)
+        cats.setFixedCellSize(Em.px(2.2));
+        cats.prefHeightProperty().bind(Bindings.createDoubleBinding(() -> (Math.min(6, Math.max(3, cats.getItems().size())) + 1.3)
+                * cats.getFixedCellSize(), cats.getItems()));
+        cats.minHeightProperty().bind(cats.prefHeightProperty());
 
         TableView<PairRow> pairs = new TableView<>(vm.pairs());
         pairs.setId("ba-pairs");
         pairs.getStyleClass().add(Styles.DENSE);
         pairs.getColumns().add(column("Prompt", r -> oneLine(r.prompt()), 22));
-        pairs.getColumns().add(column("Category", PairRow::category, 8));
+        pairs.getColumns().add(fixed(column("Category", PairRow::category, 9)));
         pairs.getColumns().add(column("Base answer", r -> oneLine(r.baseText()), 16));
-        pairs.getColumns().add(column("Base", PairRow::baseScore, 4));
+        pairs.getColumns().add(fixed(column("Base", PairRow::baseScore, 5)));
         pairs.getColumns().add(column("Tuned answer", r -> oneLine(r.tunedText()), 16));
-        pairs.getColumns().add(column("Tuned", PairRow::tunedScore, 4));
-        pairs.getColumns().add(column("Outcome", PairRow::outcome, 7));
-        pairs.getColumns().add(column("Judge", PairRow::judge, 5));
+        pairs.getColumns().add(fixed(column("Tuned", PairRow::tunedScore, 5.5)));
+        pairs.getColumns().add(fixed(column("Outcome", PairRow::outcome, 7.5)));
+        TableColumn<PairRow, String> judgeColumn = fixed(column("Judge", PairRow::judge, 5));
+        // the judge's column only when a judge ran
+        judgeColumn.visibleProperty().bind(vm.judgeTextProperty().isNotEmpty());
+        pairs.getColumns().add(judgeColumn);
         pairs.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         pairs.setPlaceholder(new Label("No comparison yet"));
         pairs.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
@@ -263,8 +271,18 @@ public final class BeforeAfterView implements Step.StepView {
         split.setOrientation(Orientation.VERTICAL);
         split.setDividerPositions(0.55);
         Label perCategory = section("By category");
-        Label perPrompt = section("Prompt by prompt");
-        VBox box = new VBox(6, empty, overall, detail, judge, perCategory, cats, perPrompt, split);
+        perCategory.setPadding(Insets.EMPTY);
+        Label perPrompt = section("Prompt by prompt (click one to read both answers)");
+        VBox summary = new VBox(6, empty, overall, detail, judge);
+        summary.setMinWidth(Em.px(14));
+        summary.setPrefWidth(Em.px(18));
+        summary.setMaxWidth(Em.px(24));
+        VBox byCategory = new VBox(4, perCategory, cats);
+        byCategory.setPrefWidth(Em.px(46));
+        byCategory.setMinWidth(Em.px(26));
+        HBox.setHgrow(byCategory, Priority.ALWAYS);
+        HBox top = new HBox(20, summary, byCategory);
+        VBox box = new VBox(6, top, perPrompt, split);
         box.setAlignment(Pos.TOP_LEFT);
         VBox.setVgrow(split, Priority.ALWAYS);
         return box;
@@ -292,6 +310,20 @@ public final class BeforeAfterView implements Step.StepView {
         TableColumn<R, String> c = new TableColumn<>(title);
         c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(value.apply(d.getValue())));
         c.setPrefWidth(Em.px(em));
+        return c;
+    }
+
+    /** A column that keeps its width when the table shares out the rest. */
+    private static <R> TableColumn<R, String> fixed(TableColumn<R, String> c) {
+        c.setMinWidth(c.getPrefWidth());
+        c.setMaxWidth(c.getPrefWidth() * 1.4);
+        return c;
+    }
+
+    /** A column that keeps most of its width on a small screen. */
+    private static <R> TableColumn<R, String> shrinkable(TableColumn<R, String> c) {
+        c.setMinWidth(c.getPrefWidth() * 0.75);
+        c.setMaxWidth(c.getPrefWidth() * 1.4);
         return c;
     }
 

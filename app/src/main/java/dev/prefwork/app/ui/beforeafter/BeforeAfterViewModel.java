@@ -304,7 +304,7 @@ public final class BeforeAfterViewModel {
     void show(ComparisonService.Report r) {
         report.set(r);
         WinRate w = r.winRate();
-        overall.set(w.n() == 0 ? "No pair could be scored" : String.format(Locale.ROOT, "The tuned model wins %s of %d prompts",
+        overall.set(w.n() == 0 ? "No pair could be scored" : String.format(Locale.ROOT, "Tuned wins %s of %d prompts",
                 pct(w.rate()), w.n()));
         overallDetail.set(w.n() == 0 ? "" : String.format(Locale.ROOT, "95%% interval %s – %s · %d wins, %d ties, %d losses against "
                 + "the base model, by reward model #%s", pct(w.low()), pct(w.high()), w.wins(), w.ties(), w.losses(),

@@ -143,7 +143,7 @@ class BeforeAfterUiTest extends FxTestSupport {
         assertThat(report.status()).isEqualTo(ComparisonRepository.COMPLETE);
         assertThat(report.rows()).hasSize(5);
         String overall = fx(() -> lookup("#ba-overall").queryAs(Label.class).getText());
-        assertThat(overall).isEqualTo("The tuned model wins " + BeforeAfterViewModel.pct(report.winRate().rate()) + " of 5 prompts");
+        assertThat(overall).isEqualTo("Tuned wins " + BeforeAfterViewModel.pct(report.winRate().rate()) + " of 5 prompts");
         @SuppressWarnings("unchecked")
         TableView<BeforeAfterViewModel.CategoryRow> cats = lookup("#ba-categories").queryAs(TableView.class);
         assertThat(fx(() -> cats.getItems().stream().mapToInt(BeforeAfterViewModel.CategoryRow::n).sum())).isEqualTo(5);
