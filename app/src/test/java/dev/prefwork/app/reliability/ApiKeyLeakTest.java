@@ -88,7 +88,7 @@ class ApiKeyLeakTest {
                 assertThat(exits.get(i)).as(cli).startsWith(i == 3 ? "EXIT 2 " : i == 4 ? "EXIT 1 " : "EXIT 0 ");
             }
             assertThat(view).as(view).contains("VIEW DONE").contains("executor errors: []")
-                    .contains("view: generate against the refusing server").contains("Invalid API key in header: Bearer [API key]");
+                    .contains("told: [Candidates generated: 70 of 70 prompts").contains("view: generate against the refusing server").contains("Invalid API key in header: Bearer [API key]");
             // the key really went to the servers (so it was in memory to leak), and their echoes came back
             assertThat(ok.completionRequests()).hasSizeGreaterThanOrEqualTo(4).allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer " + key));
             assertThat(refusing.completionRequests()).isNotEmpty().allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer " + key));

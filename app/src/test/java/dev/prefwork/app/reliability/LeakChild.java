@@ -47,7 +47,8 @@ public final class LeakChild {
             vm.serverModelProperty().set("leak-model");
             vm.apiKeyProperty().set(System.getenv(KEY_VARIABLE)); // typed on the screen, not named by a variable
             vm.apiKeyEnvProperty().set("");
-            vm.concurrencyProperty().set(2);
+            // one prompt at a time: the screen's updates run on the calling thread here, not serialised on an FX thread
+            vm.concurrencyProperty().set(1);
             vm.onlyMissingProperty().set(false);
             vm.nProperty().set(1);
             vm.testConnection();
