@@ -21,16 +21,17 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * One canvas: the LF names, the LF × LF heat map of r (blue −1, white 0, red +1, with a legend), and to the right
- * one bar per LF of its r with the chosen measure, rows aligned. Rows are ordered so the first cluster (LFs that
+ * One canvas: the LF names, one bar per LF of its r with the chosen measure, and the LF × LF heat map of r (blue −1,
+ * white 0, red +1, with a legend), rows aligned (names and bars first, so they stay in view when the grid scrolls). Rows are ordered so the first cluster (LFs that
  * follow length) sits together, outlined. Hovering a cell or a bar shows its numbers.
  */
 final class CorrelationChart extends Region {
 
-    static final double CELL = 22;
+    static final double CELL = 21;
     static final double TOP = 26;
-    static final double BAR_WIDTH = 240;
-    static final double GAP = 28;
+    static final double BAR_WIDTH = 150;
+    /** Room for a bar's value after the bars, before the grid. */
+    static final double VALUE = 56;
     static final double LEGEND = 46;
 
     private final Canvas canvas = new Canvas();
@@ -74,9 +75,9 @@ final class CorrelationChart extends Region {
                 w = Math.max(w, t.getLayoutBounds().getWidth());
             }
         }
-        namesWidth = Math.min(w + 12, 300);
+        namesWidth = Math.min(w + 12, 280);
         int m = order.length;
-        double width = namesWidth + m * CELL + GAP + BAR_WIDTH + 70;
+        double width = gridLeft() + m * CELL + 8;
         double height = TOP + m * CELL + LEGEND;
         canvas.setWidth(m == 0 ? 0 : width);
         canvas.setHeight(m == 0 ? 0 : height);
@@ -129,10 +130,10 @@ final class CorrelationChart extends Region {
         if (report == null) return "";
         int row = (int) Math.floor((y - TOP) / CELL);
         if (y < TOP || row < 0 || row >= order.length) return "";
-        double gridX = x - namesWidth;
+        double gridX = x - gridLeft();
         int col = (int) Math.floor(gridX / CELL);
         if (gridX >= 0 && col < order.length) return vm.cellText(order[row], order[col]);
-        if (x < namesWidth || x >= barLeft()) return vm.barText(order[row]);
+        if (gridX < 0) return vm.barText(order[row]);
         return "";
     }
 
@@ -143,11 +144,15 @@ final class CorrelationChart extends Region {
             if (order[k] == i) ri = k;
             if (order[k] == j) cj = k;
         }
-        return new double[]{namesWidth + (cj + 0.5) * CELL, TOP + (ri + 0.5) * CELL};
+        return new double[]{gridLeft() + (cj + 0.5) * CELL, TOP + (ri + 0.5) * CELL};
     }
 
     private double barLeft() {
-        return namesWidth + order.length * CELL + GAP;
+        return namesWidth + 6;
+    }
+
+    private double gridLeft() {
+        return barLeft() + BAR_WIDTH + VALUE;
     }
 
     private void draw() {
@@ -173,18 +178,18 @@ final class CorrelationChart extends Region {
             g.fillText(label(lf), namesWidth - 8, TOP + (k + 0.5) * CELL, namesWidth - 10);
             g.setFont(small);
             g.setTextAlign(TextAlignment.CENTER);
-            g.fillText(Integer.toString(lf + 1), namesWidth + (k + 0.5) * CELL, TOP / 2 + 2);
+            g.fillText(Integer.toString(lf + 1), gridLeft() + (k + 0.5) * CELL, TOP / 2 + 2);
         }
         // cells
         for (int a = 0; a < m; a++) {
             for (int b = 0; b < m; b++) {
                 double v = r[order[a]][order[b]];
                 g.setFill(Double.isNaN(v) ? Color.gray(0.8) : colour(v));
-                g.fillRect(namesWidth + b * CELL, TOP + a * CELL, CELL - 1, CELL - 1);
+                g.fillRect(gridLeft() + b * CELL, TOP + a * CELL, CELL - 1, CELL - 1);
                 if (!Double.isNaN(v) && Math.abs(v) >= 0.5 && a != b) {
                     g.setFill(Math.abs(v) > 0.75 ? Color.WHITE : Color.gray(0.1));
                     g.setFont(Font.font(font.getFamily(), font.getSize() - 4));
-                    g.fillText(String.format(Locale.ROOT, "%.1f", v).replace("0.", "."), namesWidth + (b + 0.5) * CELL, TOP + (a + 0.5) * CELL);
+                    g.fillText(String.format(Locale.ROOT, "%.1f", v).replace("0.", "."), gridLeft() + (b + 0.5) * CELL, TOP + (a + 0.5) * CELL);
                 }
             }
         }
@@ -192,31 +197,32 @@ final class CorrelationChart extends Region {
         if (highlight.length > 1) {
             g.setStroke(Color.web("#d97706"));
             g.setLineWidth(2.5);
-            g.strokeRect(namesWidth - 1, TOP - 1, highlight.length * CELL + 1, highlight.length * CELL + 1);
+            g.strokeRect(gridLeft() - 1, TOP - 1, highlight.length * CELL + 1, highlight.length * CELL + 1);
         }
         // legend under the grid
         double ly = TOP + m * CELL + 12;
-        double lw = Math.max(120, Math.min(m * CELL, 260));
+        double lw = Math.max(160, Math.min(m * CELL, 300));
+        double lx = gridLeft();
         for (int x = 0; x < lw; x++) {
             g.setFill(colour(-1 + 2.0 * x / lw));
-            g.fillRect(namesWidth + x, ly, 1, 10);
+            g.fillRect(lx + x, ly, 1, 10);
         }
         g.setFill(fg);
         g.setFont(small);
         g.setTextBaseline(VPos.TOP);
         g.setTextAlign(TextAlignment.LEFT);
-        g.fillText("−1", namesWidth, ly + 12);
+        g.fillText("−1", lx, ly + 12);
         g.setTextAlign(TextAlignment.CENTER);
-        g.fillText("0   r between two LFs' votes", namesWidth + lw / 2, ly + 12);
+        g.fillText("0   r between two LFs' votes", lx + lw / 2, ly + 12);
         g.setTextAlign(TextAlignment.RIGHT);
-        g.fillText("+1", namesWidth + lw, ly + 12);
+        g.fillText("+1", lx + lw, ly + 12);
 
         // bars: r with the measure
         double left = barLeft(), mid = left + BAR_WIDTH / 2;
         g.setTextBaseline(VPos.CENTER);
         g.setTextAlign(TextAlignment.CENTER);
         g.setFont(small);
-        g.fillText("r with " + report.measure().label(), mid, TOP / 2 + 2);
+        g.fillText("r with " + shortLabel(report.measure().label()), mid, TOP / 2 + 2);
         g.setStroke(Color.gray(0.6));
         g.setLineWidth(1);
         g.strokeLine(mid, TOP, mid, TOP + m * CELL);
@@ -230,7 +236,7 @@ final class CorrelationChart extends Region {
             }
             g.setFill(fg);
             g.setTextAlign(TextAlignment.LEFT);
-            g.fillText(Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%+.2f", v), left + BAR_WIDTH + 8, TOP + (k + 0.5) * CELL);
+            g.fillText(Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%+.2f", v), left + BAR_WIDTH + 6, TOP + (k + 0.5) * CELL);
         }
         g.setTextBaseline(VPos.TOP);
         g.setTextAlign(TextAlignment.LEFT);
@@ -239,6 +245,12 @@ final class CorrelationChart extends Region {
         g.fillText("+1", left + BAR_WIDTH, TOP + m * CELL + 4);
         g.setTextAlign(TextAlignment.CENTER);
         g.fillText("orange: |r| ≥ 0.3", mid, TOP + m * CELL + 20);
+        // grid columns are numbered like the names
+        g.setTextAlign(TextAlignment.LEFT);
+    }
+
+    private static String shortLabel(String label) {
+        return label.replace("response length", "length").replace(" (duplicate 3-grams)", "").replace("overlap with the prompt's words", "prompt overlap");
     }
 
     /** Diverging blue (−1) – white (0) – red (+1). */

@@ -123,6 +123,9 @@ public final class CorrelationsPanel {
         group.getStyleClass().add(Styles.ACCENT);
         group.textProperty().bind(vm.actionTextProperty());
         group.setOnAction(e -> vm.groupSelected());
+        group.setMinWidth(Region.USE_PREF_SIZE);
+        mode.setMinWidth(Region.USE_PREF_SIZE);
+        cluster.setMinWidth(120);
         group.disableProperty().bind(vm.busyProperty().or(vm.selectedClusterProperty().isNull()));
 
         Hyperlink ungroup = new Hyperlink("Remove all groups");
@@ -133,7 +136,8 @@ public final class CorrelationsPanel {
         ungroup.managedProperty().bind(ungroup.visibleProperty());
         ungroup.disableProperty().bind(vm.busyProperty());
 
-        HBox actions = new HBox(8, group, mode, cluster, ungroup);
+        // wraps on a narrow window rather than cutting the cluster's name
+        javafx.scene.layout.FlowPane actions = new javafx.scene.layout.FlowPane(8, 6, group, mode, cluster, ungroup);
         actions.setAlignment(Pos.CENTER_LEFT);
         actions.visibleProperty().bind(Bindings.isNotEmpty(vm.clusters()).or(ungroup.visibleProperty()));
         actions.managedProperty().bind(actions.visibleProperty());
@@ -168,11 +172,13 @@ public final class CorrelationsPanel {
             }
         });
         Label measureLabel = new Label("Bars: each LF's r with");
-        Label help = new Label("Hover a cell for r and how often both LFs vote; orange bars follow the measure (|r| ≥ 0.3).");
+        measureLabel.setMinWidth(Region.USE_PREF_SIZE);
+        measure.setMinWidth(Region.USE_PREF_SIZE);
+        Label help = new Label("Hover a cell for r and how often both LFs vote, a bar for the LF's share of the model.");
         help.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
-        Region spacer = new Region();
-        HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox controls = new HBox(8, help, spacer, measureLabel, measure);
+        help.setWrapText(true);
+        HBox.setHgrow(help, Priority.ALWAYS);
+        HBox controls = new HBox(8, measureLabel, measure, help);
         controls.setAlignment(Pos.CENTER_LEFT);
         ScrollPane scroll = new ScrollPane(chart);
         scroll.setFitToHeight(false);
