@@ -565,6 +565,17 @@ public final class LfStudioViewModel {
     private record Loaded(LfApplyReport report, Set<String> lists) {
     }
 
+    private dev.prefwork.app.ui.correlations.CorrelationsViewModel correlations;
+
+    /** The Correlations panel's view model (the Label model view's; set by the composition root). */
+    public void setCorrelations(dev.prefwork.app.ui.correlations.CorrelationsViewModel c) {
+        this.correlations = c;
+    }
+
+    public dev.prefwork.app.ui.correlations.CorrelationsViewModel correlations() {
+        return correlations;
+    }
+
     /** Closes the LF engine (on exit). */
     public void close() {
         if (service != null) service.close();

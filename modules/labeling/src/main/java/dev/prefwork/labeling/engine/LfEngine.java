@@ -116,6 +116,17 @@ public final class LfEngine implements AutoCloseable {
         return corpus;
     }
 
+    /** A per-candidate measure in corpus row order (computed once per corpus and shared with the LFs). */
+    public float[] measure(CandidateMeasure measure, dev.prefwork.core.Progress progress) {
+        return switch (measure) {
+            case CHARS -> features.length(Features.Side.RESPONSE, dev.prefwork.labeling.lf.Condition.LengthUnit.CHARS, progress);
+            case WORDS -> features.length(Features.Side.RESPONSE, dev.prefwork.labeling.lf.Condition.LengthUnit.WORDS, progress);
+            case READABILITY -> features.flesch(Features.Side.RESPONSE, progress);
+            case REPETITION -> features.repetition(Features.Side.RESPONSE, Features.BUNDLE_N, progress);
+            case PROMPT_OVERLAP -> features.promptOverlap(progress);
+        };
+    }
+
     public Config config() {
         return config;
     }

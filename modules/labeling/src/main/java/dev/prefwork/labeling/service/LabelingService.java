@@ -227,6 +227,11 @@ public final class LabelingService implements AutoCloseable {
         return engine(progress).corpus();
     }
 
+    /** A per-candidate measure, rows in the order of {@link #corpus}'s candidates (reads the texts once). */
+    public synchronized float[] measure(dev.prefwork.labeling.engine.CandidateMeasure measure, Progress progress) {
+        return engine(progress).measure(measure, progress);
+    }
+
     /**
      * The enabled LFs' votes (current versions) for the label models; applies what is not applied yet. When this
      * service has not built its engine and every enabled version's stored votes are fresh, they are read from the
