@@ -77,6 +77,50 @@ class PairTargetTest {
     }
 
     @Test
+    void crossValidationOnGoldWeighsGoldUpWhenTheWeakLabelsContradictIt() {
+        int n = PROMPTS * PER;
+        long[] ids = new long[n], prompts = new long[n];
+        float[] x = new float[n * 2];
+        for (int r = 0; r < n; r++) {
+            ids[r] = 100 + r;
+            prompts[r] = 10 + r / PER;
+            x[r * 2] = r % PER - 1.5f;
+            x[r * 2 + 1] = ((r % PER) * 3 + r / PER) % PER - 1.5f;
+        }
+        CandidateIndex index = new CandidateIndex(ids, prompts, new int[n]);
+        List<FeatureColumn> cols = List.of(new FeatureColumn("text:a", FeatureGroup.TEXT_STATS, null, null, 0, 0, 1),
+                new FeatureColumn("text:b", FeatureGroup.TEXT_STATS, null, null, 1, 0, 1));
+        List<ExplanationGroup> groups = List.of(new ExplanationGroup("text:a", "a", FeatureGroup.TEXT_STATS, null, null),
+                new ExplanationGroup("text:b", "b", FeatureGroup.TEXT_STATS, null, null));
+        float[] nan = new float[n];
+        Arrays.fill(nan, Float.NaN);
+        Features f = new Features(FeatureSpec.defaults(), index, new FeatureMatrix(n, cols, groups, x), null, nan, null, null, null,
+                List.of(), "t", Map.of());
+        // gold on 8 prompts follows feature a (the last candidate best, the first worst); the weak targets follow b
+        List<PromptGold> picks = new ArrayList<>();
+        for (int p = 0; p < 8; p++) picks.add(new PromptGold(10 + p, ids[p * PER + 3], ids[p * PER], null));
+        GoldPairs gold = GoldPairs.build(index, Map.of(), picks, List.of(), Map.of());
+        List<PairTarget> targets = new ArrayList<>();
+        for (int p = 0; p < PROMPTS; p++) {
+            for (int a : index.rowsOf(p)) for (int b : index.rowsOf(p)) {
+                if (x[a * 2 + 1] > x[b * 2 + 1]) targets.add(new PairTarget(ids[a], ids[b], 1, "b"));
+            }
+        }
+        RewardFitter.Outcome o = RewardFitter.fit(f, gold, new byte[n], FitRequest.defaults().withLengthControl(LengthControl.OFF)
+                .withFolds(4).withPairTargets(targets), null, null, Progress.NONE);
+        RewardMetrics.GoldWeight w = o.metrics().goldWeight();
+        assertThat(w.chosen()).isTrue();
+        assertThat(w.curve()).extracting(RewardMetrics.GoldWeightPoint::label).containsExactly("0.5", "1", "2", "4", "8", "gold-only");
+        double bestAccuracy = w.curve().stream().mapToDouble(RewardMetrics.GoldWeightPoint::accuracy).max().orElseThrow();
+        assertThat(w.curve()).filteredOn(p -> p.label().equals(w.used())).singleElement()
+                .extracting(RewardMetrics.GoldWeightPoint::accuracy).isEqualTo(bestAccuracy);
+        // gold alone orders every held-out gold pair; the weak labels at half weight drag it towards b
+        assertThat(w.curve().get(5).accuracy()).isEqualTo(1.0);
+        assertThat(w.curve().get(0).accuracy()).isLessThan(1.0);
+        assertThat(o.metrics().accuracy()).isEqualTo(bestAccuracy);
+    }
+
+    @Test
     void targetsAcrossPromptsOrOutsideTheCandidatesAreLeftOut() {
         CandidateIndex index = new CandidateIndex(new long[]{1, 2, 3, 4}, new long[]{10, 10, 11, 11}, new int[4]);
         int[][] rows = RewardFitter.pairTargetRows(List.of(new PairTarget(1, 2, 1, "a"), new PairTarget(2, 3, 1, "a"),
