@@ -137,7 +137,9 @@ public final class LfEngine implements AutoCloseable {
     public static List<SpecError> validate(LfSpec spec, Config config) {
         // the judge provider is internal (a judge LF's cached answers), not a template the expert names
         Set<String> named = new HashSet<>(config.providers().keySet());
-        named.remove(JUDGE_PROVIDER);
+        boolean[] judged = {false};
+        forEach(spec, c -> judged[0] |= c instanceof Condition.ModelScore m && JUDGE_PROVIDER.equals(m.provider()));
+        if (!judged[0]) named.remove(JUDGE_PROVIDER); // (a judge LF's effective spec, as apply validates it, keeps it)
         List<SpecError> errors = new ArrayList<>(new LfValidator(config.phraseLists().names(), named).validate(spec));
         if (errors.isEmpty() && spec.kindOrDefault() == LfSpec.Kind.JUDGE && !config.providers().containsKey(JUDGE_PROVIDER)) {
             errors.add(new SpecError("judge", "judge LFs are not available here (no judge model support is installed)"));

@@ -17,7 +17,7 @@ public final class JudgeAnswers {
     private static final Pattern NO = Pattern.compile("\\bno\\b");
     private static final Pattern NUMBER = Pattern.compile("(?<![\\w.])(\\d{1,3}(?:\\.\\d+)?)(?![\\w])");
     private static final Pattern AB_BRACKETED = Pattern.compile("\\[\\[\\s*([AB])\\s*]]");
-    private static final Pattern AB_LEAD = Pattern.compile("^[^A-Za-z0-9]*(?:(?:response|answer|option|assistant)\\s+)?([AB])\\b(?![-'])");
+    private static final Pattern AB_LEAD = Pattern.compile("^[^A-Za-z0-9]*(?:(?i:response|answer|option|assistant)\\s+)?([AB])\\b(?![-'])");
     private static final Pattern AB_WORD = Pattern.compile("(?<![\\w-])([AB])(?![\\w-])");
 
     private JudgeAnswers() {
