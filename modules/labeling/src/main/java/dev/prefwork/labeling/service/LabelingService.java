@@ -83,6 +83,11 @@ public final class LabelingService implements AutoCloseable {
                 : config.withProvider(new dev.prefwork.labeling.judge.JudgeVerdictProvider(workspace));
     }
 
+    /** The workspace this service labels. */
+    public Workspace workspace() {
+        return workspace;
+    }
+
     // ---- the library -------------------------------------------------------------------------------------------
 
     /** Every LF with its current version, in creation order. */
