@@ -122,10 +122,12 @@ public final class JudgeService {
             int step = spec.judge().pairwise() ? 2 : 1;
             int units = all.size() / step;
             int take = Math.min(units, want / step);
-            for (int k = 0; k < take; k++) {
-                int u = (int) ((long) k * units / take);
-                for (int s = 0; s < step; s++) picked.add(all.get(u * step + s));
-            }
+            // a fixed pseudo-random sample (evenly spaced rows would all be the same position in their prompts)
+            Integer[] order = new Integer[units];
+            for (int u = 0; u < units; u++) order[u] = u;
+            java.util.Arrays.sort(order, java.util.Comparator.comparingLong(u -> mix(corpus.candidateId(all.get(u * step).row()))));
+            int[] chosen = java.util.Arrays.stream(order, 0, take).mapToInt(Integer::intValue).sorted().toArray();
+            for (int u : chosen) for (int s = 0; s < step; s++) picked.add(all.get(u * step + s));
         }
         return ask(spec, corpus, picked, true, progress);
     }
@@ -296,6 +298,15 @@ public final class JudgeService {
         List<SpecError> errors = labeling.validate(spec);
         if (!errors.isEmpty()) throw new InvalidLfException(null, "the judge LF cannot be asked", errors);
         return spec.judge();
+    }
+
+    /** A 64-bit finaliser (MurmurHash3's): neighbouring ids land far apart, with no parity bias. */
+    private static long mix(long x) {
+        x ^= x >>> 33;
+        x *= 0xff51afd7ed558ccdL;
+        x ^= x >>> 33;
+        x *= 0xc4ceb9fe1a85ec53L;
+        return x ^ (x >>> 33);
     }
 
     static String human(Duration d) {
