@@ -176,6 +176,10 @@ public final class LfStudioView implements Step.StepView {
         fromText.setId("lf-from-text");
         fromText.setTooltip(new Tooltip("Paste text from a response to start a keyword LF (Ctrl+Shift+K)"));
         fromText.setOnAction(e -> keywordFromText());
+        Button pairJudge = new Button("Compare or ask a model…");
+        pairJudge.setId("new-pair-judge-lf");
+        pairJudge.setTooltip(new Tooltip("A comparative LF (prefer one of two responses) or a model-judge LF (ask a model)"));
+        pairJudge.setOnAction(e -> PairJudgeLfDialog.show(vm.pairJudge(), pairJudge.getScene().getWindow()));
         Button apply = new Button("Apply all", Icons.of(Icons.TRAINING));
         apply.setId("apply-all");
         apply.getStyleClass().add(Styles.ACCENT);
@@ -194,7 +198,7 @@ public final class LfStudioView implements Step.StepView {
         corr.setOnAction(e -> showCorrelations());
         corr.setVisible(vm.correlations() != null);
         corr.setManaged(corr.isVisible());
-        HBox bar = new HBox(search, newLf, fromText, corr, new Spacer(), imp, exp, apply);
+        HBox bar = new HBox(search, newLf, fromText, pairJudge, corr, new Spacer(), imp, exp, apply);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.getStyleClass().add("filter-bar");
         HBox.setHgrow(search, Priority.SOMETIMES);

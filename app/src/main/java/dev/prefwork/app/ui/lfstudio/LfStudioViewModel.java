@@ -576,6 +576,17 @@ public final class LfStudioViewModel {
         return correlations;
     }
 
+    private PairJudgeLfViewModel pairJudge;
+
+    /** The form for comparative and model-judge LFs (one per studio, so a typed API key lasts the session). */
+    public PairJudgeLfViewModel pairJudge() {
+        if (pairJudge == null) {
+            pairJudge = new PairJudgeLfViewModel(() -> service, workspaces::workspace, executor, notifier, () -> applyAll(true),
+                    dev.prefwork.app.OpenAiJudgeBackend.fromEnvironment());
+        }
+        return pairJudge;
+    }
+
     /** Closes the LF engine (on exit). */
     public void close() {
         if (service != null) service.close();
