@@ -77,7 +77,7 @@ final class PairJudgeLfDialog {
         aspect.valueProperty().bindBidirectional(vm.aspectProperty());
         TextArea scope = new TextArea();
         scope.setId("pj-scope");
-        scope.setPrefRowCount(2);
+        scope.setPrefRowCount(1);
         scope.setPromptText("Optional: only prompts containing one of these words (one per line), e.g. json");
         scope.textProperty().bindBidirectional(vm.scopeKeywordsProperty());
         row(head, 0, "Kind", mode);
@@ -148,23 +148,24 @@ final class PairJudgeLfDialog {
         model.textProperty().bindBidirectional(vm.modelProperty());
         TextField keyEnv = new TextField();
         keyEnv.setId("pj-key-env");
-        keyEnv.setPromptText("name of the environment variable with the key (saved)");
+        keyEnv.setPromptText("environment variable holding the key");
         keyEnv.textProperty().bindBidirectional(vm.apiKeyEnvProperty());
         PasswordField key = new PasswordField();
         key.setId("pj-key");
-        key.setPromptText("or type a key for this session (never saved)");
+        key.setPromptText("or a key for this session only");
         key.textProperty().bindBidirectional(vm.apiKeyProperty());
         HBox keys = new HBox(8, keyEnv, key);
         HBox.setHgrow(keyEnv, Priority.ALWAYS);
         HBox.setHgrow(key, Priority.ALWAYS);
         TextArea template = new TextArea();
         template.setId("pj-question");
-        template.setPrefRowCount(7);
+        template.setPrefRowCount(5);
         template.setWrapText(true);
         template.textProperty().bindBidirectional(vm.templateProperty());
         HBox inserts = new HBox(6);
         for (String ph : List.of("{prompt}", "{response}", "{response_a}", "{response_b}")) {
             Button b = new Button("Insert " + ph);
+            b.setMnemonicParsing(false); // "_" in {response_a} is not a shortcut
             b.setId("pj-insert-" + ph.substring(1, ph.length() - 1));
             b.getStyleClass().add(Styles.SMALL);
             b.setOnAction(e -> {
