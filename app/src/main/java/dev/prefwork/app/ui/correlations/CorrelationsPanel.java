@@ -58,6 +58,8 @@ public final class CorrelationsPanel {
         });
         vm.reportProperty().addListener((o, a, b) -> chart.show(b, vm.selectedClusterProperty().get()));
         vm.selectedClusterProperty().addListener((o, a, b) -> chart.show(vm.reportProperty().get(), b));
+        // a second panel (the LF studio's window) opens on a report computed already
+        chart.show(vm.reportProperty().get(), vm.selectedClusterProperty().get());
     }
 
     public Node node() {

@@ -80,7 +80,7 @@ class CorrelationsUiTest extends FxTestSupport {
                 .isEqualTo("Treat these " + before.lfs().length + " LFs as one group");
 
         // hover: r and overlap of two planted LFs ("Long answer" and "Detailed answer")
-        CorrelationChart chart = fx(() -> lookup("#corr-chart").queryAs(CorrelationChart.class));
+        CorrelationChart chart = fx(() -> from(stage.getScene().getRoot()).lookup("#corr-chart").queryAs(CorrelationChart.class));
         LfCorrelationService.Report report = fx(() -> vm().reportProperty().get());
         int a = indexOf(report, "Long answer"), b = indexOf(report, "Detailed answer");
         String hover = fx(() -> {
@@ -106,6 +106,17 @@ class CorrelationsUiTest extends FxTestSupport {
         assertThat(after.groups()).singleElement().satisfies(g -> assertThat(g.mode()).isEqualTo("merge"));
         assertThat(LfGroups.read(workbench.workspaces().workspace())).hasSize(1);
         assertThat(fx(() -> lookup("#corr-ungroup").query().isVisible())).isTrue();
+    }
+
+    @Test
+    void theLfStudioOpensTheSamePanelInItsOwnWindowShowingTheReport() {
+        interact(() -> workbench.window().showStep(Workbench.LF_STUDIO));
+        until(() -> lookup("#lf-correlations").tryQuery().isPresent() && !lookup("#lf-correlations").query().isDisabled());
+        clickOn("#lf-correlations");
+        until(() -> javafx.stage.Window.getWindows().stream().anyMatch(w -> w != stage && w.isShowing()
+                && w.getScene() != null && w.getScene().lookup("#corr-chart") instanceof CorrelationChart c && c.getWidth() > 0));
+        interact(() -> javafx.stage.Window.getWindows().stream().filter(w -> w != stage && w.isShowing()).toList()
+                .forEach(javafx.stage.Window::hide));
     }
 
     private static int indexOf(LfCorrelationService.Report r, String name) {

@@ -19,8 +19,9 @@ import java.util.stream.IntStream;
  * second r is undefined (NaN); it is kept for LFs that vote both ways, next to the overlap count and the share of
  * overlapping rows on which the two agree, which is what an expert reads for one-vote LFs.
  *
- * <p>Rows are processed in fixed chunks in parallel (integer partial sums, combined in chunk order, so the result
- * does not depend on scheduling); a chunk of all columns (30 × 16 KB) stays in L2 while the pairs are counted.
+ * <p>Each column is first turned into two bitsets (rows voting GOOD, rows voting BAD); a pair's four sums are then
+ * combinations of the popcounts of four ANDs, 64 rows at a time (integer counts, so the result does not depend on
+ * scheduling). 500K × 30 is 465 pairs × 7,813 words.
  */
 public final class LfCorrelations {
 
@@ -50,37 +51,53 @@ public final class LfCorrelations {
     public static Matrix compute(VoteMatrix votes) {
         int m = votes.lfs();
         int n = votes.rows();
-        int pairs = m * (m + 1) / 2;
-        int chunks = Math.max(1, (n + CHUNK_ROWS - 1) / CHUNK_ROWS);
-        // per chunk, per pair (i ≤ j): Σxy, Σx|y|, Σ|x|y, Σ|x||y|; the diagonal gives Σx and Σ|x|
-        long[][] partial = new long[chunks][];
-        IntStream.range(0, chunks).parallel().forEach(c -> {
-            int start = c * CHUNK_ROWS, end = Math.min(n, start + CHUNK_ROWS);
-            long[] s = new long[4 * pairs];
-            int p = 0;
-            for (int i = 0; i < m; i++) {
-                byte[] x = votes.column(i);
-                for (int j = i; j < m; j++, p++) {
-                    byte[] y = votes.column(j);
-                    int xy = 0, xay = 0, axy = 0, axay = 0;
-                    for (int r = start; r < end; r++) {
-                        int a = x[r], b = y[r];
-                        int aa = a & 1, ab = b & 1;
-                        xy += a * b;
-                        xay += a * ab;
-                        axy += aa * b;
-                        axay += aa & ab;
-                    }
-                    s[4 * p] = xy;
-                    s[4 * p + 1] = xay;
-                    s[4 * p + 2] = axy;
-                    s[4 * p + 3] = axay;
+        int words = (n + 63) >>> 6;
+        // Each column as two bitsets, rows voting GOOD and rows voting BAD: a pair's four sums then come from the
+        // popcounts of four ANDs (pp, pn, np, nn), 64 rows per instruction instead of one.
+        long[][] pos = new long[m][words], neg = new long[m][words];
+        IntStream.range(0, m).parallel().forEach(i -> {
+            byte[] c = votes.column(i);
+            long[] p = pos[i], q = neg[i];
+            // branch-free (votes are random-looking): for v ∈ {−1, 0, 1}, (−v) >>> 31 is 1 for GOOD, v >>> 31 for BAD
+            for (int w = 0; w < words; w++) {
+                int base = w << 6, end = Math.min(n, base + 64);
+                long gw = 0, bw = 0;
+                for (int r = base; r < end; r++) {
+                    int v = c[r];
+                    gw |= (long) ((-v) >>> 31) << (r - base);
+                    bw |= (long) (v >>> 31) << (r - base);
                 }
+                p[w] = gw;
+                q[w] = bw;
             }
-            partial[c] = s;
         });
+        int pairs = m * (m + 1) / 2;
+        int[] firstOf = new int[m];
+        for (int i = 0, p = 0; i < m; i++) {
+            firstOf[i] = p;
+            p += m - i;
+        }
+        // per pair (i ≤ j): Σxy, Σx|y|, Σ|x|y, Σ|x||y|; the diagonal gives Σx and Σ|x|
         long[] s = new long[4 * pairs];
-        for (long[] ps : partial) for (int k = 0; k < s.length; k++) s[k] += ps[k];
+        IntStream.range(0, m).parallel().forEach(i -> {
+            long[] xp = pos[i], xn = neg[i];
+            for (int j = i; j < m; j++) {
+                long[] yp = pos[j], yn = neg[j];
+                long pp = 0, pn = 0, np = 0, nn = 0;
+                for (int w = 0; w < words; w++) {
+                    long a = xp[w], b = xn[w], c = yp[w], d = yn[w];
+                    pp += Long.bitCount(a & c);
+                    pn += Long.bitCount(a & d);
+                    np += Long.bitCount(b & c);
+                    nn += Long.bitCount(b & d);
+                }
+                int p = firstOf[i] + (j - i);
+                s[4 * p] = pp + nn - pn - np;
+                s[4 * p + 1] = pp + pn - np - nn;
+                s[4 * p + 2] = pp + np - pn - nn;
+                s[4 * p + 3] = pp + pn + np + nn;
+            }
+        });
         return matrix(n, m, s);
     }
 
