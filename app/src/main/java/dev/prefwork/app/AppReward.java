@@ -8,6 +8,7 @@ import dev.prefwork.inference.ModelLoadException;
 import dev.prefwork.core.InputException;
 import dev.prefwork.labeling.service.LabelModelService;
 import dev.prefwork.labeling.service.LabelingService;
+import dev.prefwork.reward.PairTarget;
 import dev.prefwork.reward.RewardService;
 import dev.prefwork.store.Workspace;
 
@@ -38,15 +39,17 @@ public final class AppReward {
                         throw new InputException("the scorer in " + folder + " cannot be loaded: " + e.getMessage());
                     }
                 },
-                comparativeLfPairTargets(workspace, labeling));
+                comparativeLfPairTargets(labeling));
     }
 
     /**
-     * The comparative LFs' pair targets for the reward model's Bradley–Terry term. TO WIRE: none yet — the comparative
-     * LFs are being built in modules/labeling; when they land, return their pairwise votes here (preferred, other,
-     * weight, LF name) and the reward model trains on them with no other change.
+     * The comparative LFs' pair targets for the reward model's Bradley–Terry term: per same-prompt pair, the net
+     * number of enabled pair-level LFs (comparative, A/B judge) preferring one side becomes one target of that weight.
      */
-    static RewardService.PairTargetSource comparativeLfPairTargets(Workspace workspace, LabelingService labeling) {
-        return RewardService.PairTargetSource.NONE;
+    static RewardService.PairTargetSource comparativeLfPairTargets(LabelingService labeling) {
+        if (labeling == null) return RewardService.PairTargetSource.NONE;
+        return progress -> labeling.comparativeVotes(progress).targets().stream()
+                .map(t -> new PairTarget(t.preferred(), t.other(), t.weight(), "comparative LFs"))
+                .toList();
     }
 }

@@ -98,6 +98,28 @@ class RewardCliTest {
     }
 
     @Test
+    void aComparativeLfsPairVotesBecomeTheFitsPairTargets() throws IOException {
+        Path other = dir.resolve("demo-comparative");
+        assertThat(cli("init", other.toString(), "--demo").code()).isZero();
+        Path file = dir.resolve("shorter.json");
+        Files.writeString(file, """
+                {"format":"prefwork-lfs","version":1,"lfs":[
+                  {"name":"Much longer","aspect":"helpfulness","vote":"BAD","kind":"comparative","ratio":{"unit":"words","min":2}}]}
+                """);
+        assertThat(cli("lf", "add", other.toString(), "--file", file.toString()).code()).isZero();
+        PrefworkCliTest.Run apply = cli("lf", "apply", other.toString(), "--json");
+        assertThat(apply.code()).as(apply.err()).isZero();
+        JsonNode lf = new ObjectMapper().readTree(apply.out()).get("pairLfs").get("lfs").get(0);
+        int votes = lf.get("pairs").asInt();
+        assertThat(votes).as("pairs with one side twice as long").isPositive();
+
+        PrefworkCliTest.Run fit = cli("reward", "fit", other.toString(), "--embedding-model", EMBEDDER, "--json", "--no-review-queue");
+        assertThat(fit.code()).as(fit.err()).isZero();
+        // one LF: each pair it votes on is one target of weight 1 towards the longer side
+        assertThat(new ObjectMapper().readTree(fit.out()).get("pairTargets").asInt()).isEqualTo(votes);
+    }
+
+    @Test
     void lengthControlGoldWeightKnnAndPairTargetFlagsReachTheFit() throws IOException {
         PrefworkCliTest.Run on = cli("reward", "fit", ws.toString(), "--embedding-model", EMBEDDER, "--json", "--length-control", "on",
                 "--gold-weight", "4", "--knn", "off", "--pair-target-weight", "0.5", "--no-review-queue");
@@ -110,7 +132,7 @@ class RewardCliTest {
         assertThat(root.at("/goldWeight/used").asText()).isEqualTo("4");
         assertThat(root.at("/goldWeight/chosenByCrossValidation").asBoolean()).isFalse();
         assertThat(root.get("featureGroups")).extracting(JsonNode::asText).doesNotContain("gold-knn");
-        assertThat(root.get("pairTargets").asInt()).isZero(); // no comparative LFs wired yet
+        assertThat(root.get("pairTargets").asInt()).isZero(); // the demo has no comparative LF
 
         PrefworkCliTest.Run auto = cli("reward", "fit", ws.toString(), "--embedding-model", EMBEDDER, "--json", "--length-control", "off",
                 "--no-review-queue");
