@@ -9,8 +9,7 @@ import java.util.function.Supplier;
  * The operations {@link CrashTortureTest} kills, each with its share of the kills. Adding one is one constant
  * here and one {@link TortureOperation}: the child JVM finds it by name, the test gives it its share.
  *
- * <p>Expected next (their modules do not exist yet on this branch): {@code PAIR_EXPORT} (exports complete or
- * absent), {@code BUNDLE_IMPORT} (a bundle merges whole or not at all), {@code GENERATION} (results kept as they
+ * <p>Expected next: {@code BUNDLE_IMPORT} (a bundle merges whole or not at all), {@code GENERATION} (results kept as they
  * arrive, the job resumes; the API key in {@link TortureOperation#secrets()}), {@code REWARD_FIT} (a model and
  * its scores complete or absent, stale when its inputs changed).
  */
@@ -26,7 +25,9 @@ public enum Operation {
     /** Filling the embedding cache: vectors whole and normalised, text hashes true. */
     EMBED(1, EmbedTorture::new),
     /** Creating workspaces (the schema migrations) and the demo workspace: complete or absent, never half. */
-    CREATE_WORKSPACE(2, CreateWorkspaceTorture::new);
+    CREATE_WORKSPACE(2, CreateWorkspaceTorture::new),
+    /** Pair sets built and saved, and exported (all formats) over files they replace: sets whole, exports complete or absent. */
+    PAIR_EXPORT(2, PairExportTorture::new);
 
     private final int weight;
     private final Supplier<TortureOperation> factory;

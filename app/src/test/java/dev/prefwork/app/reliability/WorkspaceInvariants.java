@@ -62,6 +62,9 @@ final class WorkspaceInvariants {
                 SELECT COUNT(*) FROM label_model_run r LEFT JOIN label_model_prediction p ON p.run_id = r.id
                 WHERE p.run_id IS NULL OR p.rows_count <> r.rows_count
                    OR OCTET_LENGTH(p.candidate_ids) <> 8 * p.rows_count OR OCTET_LENGTH(p.p_good) <> 4 * p.rows_count""");
+        FACTS.put("every pair set has all its pairs, numbered 0..n-1 (no half-saved set)", """
+                SELECT COUNT(*) FROM pair_set s WHERE s.pairs_count <> (SELECT COUNT(*) FROM pair_set_pair x WHERE x.pair_set_id = s.id)
+                   OR s.pairs_count <> COALESCE((SELECT MAX(x.ordinal) + 1 FROM pair_set_pair x WHERE x.pair_set_id = s.id), 0)""");
         FACTS.put("every vector has its model's dimension", """
                 SELECT COUNT(*) FROM embedding e JOIN embedding_model m ON m.id = e.model_id
                 WHERE OCTET_LENGTH(e.vector) <> 4 * m.dimension""");

@@ -56,7 +56,7 @@ class TrainingServiceTest {
 
     @AfterAll
     void tearDown() {
-        ws.close();
+        if (ws != null) ws.close(); // null when the assumption in setUp skipped the class
     }
 
     private TrainingService.RunSetup setup(String name, int maxSteps) {

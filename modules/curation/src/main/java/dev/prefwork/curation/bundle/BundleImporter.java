@@ -205,30 +205,51 @@ public final class BundleImporter {
         }
     }
 
+    /** The manifest's fields: nothing else is read from it, and anything else is refused (a bundle sets no paths or options). */
+    static final List<String> MANIFEST_FIELDS = List.of("format", "format_version", "app_version", "created", "entries");
+    private static final List<String> MANIFEST_ENTRY_FIELDS = List.of("name", "size", "sha256");
+
     private static void checkManifest(ObjectNode m, Map<String, SafeZip.Entry> entries, String file) {
         String where = file + ":" + BundleFormat.MANIFEST;
         if (!BundleFormat.FORMAT.equals(m.path("format").asText())) {
             throw new InputException(where, 0, "format", "expected \"" + BundleFormat.FORMAT + "\"; this is not a Prefwork bundle");
         }
         JsonNode v = m.get("format_version");
-        if (v == null || !v.isIntegralNumber()) throw new InputException(where, 0, "format_version", "is missing; expected an integer");
+        if (v == null || !v.isIntegralNumber()) throw new InputException(where, 0, "format_version", expected(v, "an integer"));
         if (v.asInt() != BundleFormat.VERSION) {
             throw new InputException(where, 0, "format_version", "is " + v.asInt() + "; this Prefwork reads bundle format "
                     + BundleFormat.VERSION + (v.asInt() > BundleFormat.VERSION ? " (the bundle was made by a newer Prefwork: update)" : ""));
         }
+        // same format version, so a field we do not know is no newer feature: a database URL, H2 options or a folder
+        // to write to would be one, and nothing of the kind is taken from a bundle
+        for (var it = m.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!MANIFEST_FIELDS.contains(f)) {
+                throw new InputException(where, 0, cut(f), "is not a manifest field (a bundle's manifest has only "
+                        + String.join(", ", MANIFEST_FIELDS) + "; it sets no paths or options); nothing was imported");
+            }
+        }
         for (String f : List.of("app_version", "created")) {
-            if (!m.path(f).isTextual()) throw new InputException(where, 0, f, "is missing; expected a string");
+            JsonNode t = m.get(f);
+            if (t == null || !t.isTextual()) throw new InputException(where, 0, f, expected(t, "a string"));
+            if (t.asText().length() > 200) throw new InputException(where, 0, f, "is longer than 200 characters");
         }
         JsonNode list = m.get("entries");
-        if (list == null || !list.isArray()) throw new InputException(where, 0, "entries", "is missing; expected a list");
+        if (list == null || !list.isArray()) throw new InputException(where, 0, "entries", expected(list, "a list"));
         Set<String> listed = new LinkedHashSet<>();
         for (int i = 0; i < list.size(); i++) {
             JsonNode e = list.get(i);
             String f = "entries[" + i + "]";
-            if (!e.isObject() || !e.path("name").isTextual() || !e.path("sha256").isTextual() || !e.path("size").isIntegralNumber()) {
-                throw new InputException(where, 0, f, "expected {\"name\", \"size\", \"sha256\"}");
+            if (!e.isObject()) throw new InputException(where, 0, f, expected(e, "{\"name\", \"size\", \"sha256\"}"));
+            for (var it = e.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!MANIFEST_ENTRY_FIELDS.contains(k)) throw new InputException(where, 0, f + "." + cut(k), "is not an entry field (expected name, size, sha256)");
             }
+            if (!e.path("name").isTextual()) throw new InputException(where, 0, f + ".name", expected(e.get("name"), "a string"));
+            if (!e.path("size").isIntegralNumber()) throw new InputException(where, 0, f + ".size", expected(e.get("size"), "an integer"));
+            if (!e.path("sha256").isTextual()) throw new InputException(where, 0, f + ".sha256", expected(e.get("sha256"), "a string"));
             String name = e.get("name").asText();
+            SafeZip.checkName(where, name); // a listed name outside the bundle's layout is refused as the zip's own would be
             if (!listed.add(name)) throw new InputException(where, 0, f + ".name", "'" + name + "' is listed twice");
             SafeZip.Entry actual = entries.get(name);
             if (actual == null) throw new InputException(where, 0, f + ".name", "'" + name + "' is listed but not in the zip");
@@ -244,6 +265,26 @@ public final class BundleImporter {
                 throw new InputException(where, 0, "entries", "'" + name + "' is in the zip but not in the manifest");
             }
         }
+    }
+
+    /** "is missing; expected X" or "expected X, found a Y". */
+    private static String expected(JsonNode v, String what) {
+        if (v == null) return "is missing; expected " + what;
+        String found = switch (v.getNodeType()) {
+            case STRING -> "a string";
+            case NUMBER -> v.isIntegralNumber() ? "an integer" : "a number";
+            case BOOLEAN -> "true/false";
+            case ARRAY -> "a list";
+            case OBJECT -> "an object";
+            case NULL -> "null";
+            default -> "something else";
+        };
+        return "expected " + what + ", found " + found;
+    }
+
+    private static String cut(String s) {
+        String clean = s.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 60 ? clean.substring(0, 60) + "…" : clean;
     }
 
     private Map<String, BundlePrompt> readCandidates(SafeZip.Entry e, String where, Progress progress) {
