@@ -31,6 +31,9 @@ final class RewardFitter {
     /** Fewest labelled prompts for a k-fold evaluation. */
     static final int MIN_LABELLED_PROMPTS = 4;
 
+    /** Most candidates for the cross-validations of auto gold weight and auto length control (see {@link #fit}). */
+    static final int MAX_ROWS_FOR_CROSS_VALIDATION = 20_000;
+
     /** The multiple of λ the length columns get under length control. */
     static final double NUISANCE_PENALTY = 0.1;
 
@@ -110,11 +113,20 @@ final class RewardFitter {
         int folds = labelledCount >= MIN_LABELLED_PROMPTS ? Math.min(request.folds(), labelledCount) : 0;
         boolean weak = soft.length > 0 || pairTargets[0].length > 0;
         boolean prefit = weak && (goldLabels > 0 || pairs.size() > 0);
-        List<Double> grid = request.autoGoldWeight() && folds > 0 && weak ? FitRequest.GOLD_WEIGHT_GRID
+        // the cross-validations (six gold weights; plain vs length-controlled) refit the folds several times over: on
+        // large workspaces that would multiply a fit's time, so there auto means the plain defaults and a note says so
+        boolean crossValidate = folds > 0 && n <= MAX_ROWS_FOR_CROSS_VALIDATION;
+        List<Double> grid = request.autoGoldWeight() && crossValidate && weak ? FitRequest.GOLD_WEIGHT_GRID
                 : List.of(request.autoGoldWeight() ? 1.0 : request.goldWeight());
+        List<String> sizeNotes = new ArrayList<>();
+        if (folds > 0 && !crossValidate && (request.autoGoldWeight() || request.lengthControl() == LengthControl.AUTO)) {
+            sizeNotes.add(String.format(java.util.Locale.ROOT, "%,d candidates: the gold weight (1) and auto length control (by the"
+                    + " score–length correlation alone) were not cross-validated, which takes several refits here; set them with"
+                    + " --gold-weight and --length-control, or compare fits", n));
+        }
         // prefit, plain, controlled, the grid's folds, and up to two refits at the chosen weight
         int totalIterations = request.maxIterations() * ((prefit ? 1 : 0) + 2 + folds * grid.size() + (grid.size() > 1 ? 2 : 0)
-                + (request.lengthControl() == LengthControl.AUTO ? 2 * folds : 0));
+                + (request.lengthControl() == LengthControl.AUTO && crossValidate ? 2 * folds : 0));
         int[] done = {0};
         Lbfgs.Listener listener = (it, value) -> {
             progress.checkCancelled();
@@ -140,6 +152,7 @@ final class RewardFitter {
         double[] chars = Arrays.stream(index.chars()).asDoubleStream().toArray();
         double plainRho = Spearman.of(plainScores, chars), plainRhoWithin = withinPromptSpearman(index, plainScores, chars);
         List<String> notes = new ArrayList<>(f.notes());
+        notes.addAll(sizeNotes);
         boolean wanted = request.lengthControl().applies(plainRhoWithin, plainRho);
         boolean applied = wanted && lengthAvailable;
         if (wanted && !lengthAvailable) {
@@ -149,7 +162,7 @@ final class RewardFitter {
         // auto, unless the gold says length matters: the length-controlled model must order the held-out gold pairs
         // about as well as the plain one (within AUTO_GOLD_MARGIN), or the plain one stays
         String goldVerdict = "";
-        if (applied && request.lengthControl() == LengthControl.AUTO && folds > 0) {
+        if (applied && request.lengthControl() == LengthControl.AUTO && crossValidate) {
             RewardLoss.Weights w = request.lossWeightsFor(w0);
             double accPlain = PairwiseAccuracy.of(pairs, heldOut(trainer, scorer, x, setup, foldOf, folds, w, start, options, listener),
                     1e-9).accuracy();
