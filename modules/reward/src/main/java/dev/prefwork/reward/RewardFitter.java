@@ -120,8 +120,8 @@ final class RewardFitter {
                 : List.of(request.autoGoldWeight() ? 1.0 : request.goldWeight());
         List<String> sizeNotes = new ArrayList<>();
         if (folds > 0 && !crossValidate && (request.autoGoldWeight() || request.lengthControl() == LengthControl.AUTO)) {
-            sizeNotes.add(String.format(java.util.Locale.ROOT, "%,d candidates: the gold weight (1) and auto length control (by the"
-                    + " score–length correlation alone) were not cross-validated, which takes several refits here; set them with"
+            sizeNotes.add(String.format(java.util.Locale.ROOT, "%,d candidates: the gold weight (1) and auto length control (checked"
+                    + " on the gold pairs in sample) were not cross-validated, which takes several refits here; set them with"
                     + " --gold-weight and --length-control, or compare fits", n));
         }
         // prefit, plain, controlled, the grid's folds, and up to two refits at the chosen weight
@@ -175,6 +175,19 @@ final class RewardFitter {
             } else {
                 goldVerdict = String.format(java.util.Locale.ROOT, " and your gold does not say length matters (held out: plain %.1f%%,"
                         + " length-controlled %.1f%%)", 100 * accPlain, 100 * accControlled);
+            }
+        }
+        double[] nuisanceTheta0 = null;
+        if (applied && request.lengthControl() == LengthControl.AUTO && !crossValidate && pairs.size() > 0) {
+            // too large to cross-validate: the two final models on the gold pairs they were fitted on (both equally in sample)
+            nuisanceTheta0 = nuisanceTrainer.fit(new RewardLoss(setup.of(p -> true), request.lossWeightsFor(w0)), start, options,
+                    listener).theta();
+            double accPlain = PairwiseAccuracy.of(pairs, plainScores, 1e-9).accuracy();
+            double accControlled = PairwiseAccuracy.of(pairs, score(scorer, atMedian, nuisanceTheta0), 1e-9).accuracy();
+            if (accPlain > accControlled + LengthControl.AUTO_GOLD_MARGIN) {
+                applied = false;
+                goldVerdict = String.format(java.util.Locale.ROOT, ", but your gold says length matters (on its pairs: plain %.1f%%,"
+                        + " length-controlled %.1f%%): left off", 100 * accPlain, 100 * accControlled);
             }
         }
         Trainer chosen = applied ? nuisanceTrainer : trainer;
@@ -234,7 +247,8 @@ final class RewardFitter {
                 if (chosenWeight != w0) plainScores = score(scorer, x, trainer.fit(full, start, options, listener).theta());
                 otherScores = plainScores;
             } else {
-                otherScores = score(scorer, atMedian, nuisanceTrainer.fit(full, start, options, listener).theta());
+                otherScores = score(scorer, atMedian, chosenWeight == w0 && nuisanceTheta0 != null ? nuisanceTheta0
+                        : nuisanceTrainer.fit(full, start, options, listener).theta());
             }
         }
         long trainMs = (System.nanoTime() - t0) / 1_000_000;
