@@ -48,6 +48,10 @@ class Stream:
             self.last_train = dict(values)
         self._write(values)
 
+    def line(self, obj):
+        """Any other record (the generate mode's responses), as one line."""
+        self._write(obj)
+
     def event(self, name, **fields):
         obj = {"event": name}
         obj.update(fields)

@@ -16,7 +16,7 @@ import java.io.UncheckedIOException;
         description = "Prefwork, the preference workbench: turn an expert's judgment into preference data.",
         subcommands = {InitCommand.class, ImportCommand.class, StatsCommand.class, GoldCommand.class, LfCommand.class,
                 LabelModelCommand.class, EmbedCommand.class, RewardCommand.class, ScoresCommand.class, GenerateCommand.class,
-                PairsCommand.class, ExportCommand.class, BundleCommand.class, TrainCommand.class, RunsCommand.class, OpenCommand.class,
+                PairsCommand.class, ExportCommand.class, BundleCommand.class, TrainCommand.class, RunsCommand.class, CompareCommand.class, OpenCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PrefworkCli implements Runnable {
 

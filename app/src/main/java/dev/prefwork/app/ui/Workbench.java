@@ -5,6 +5,8 @@ import dev.prefwork.app.ui.common.Icons;
 import dev.prefwork.app.ui.compare.CompareView;
 import dev.prefwork.app.ui.compare.CompareViewModel;
 import dev.prefwork.app.ui.compare.PipelineBadges;
+import dev.prefwork.app.ui.beforeafter.BeforeAfterView;
+import dev.prefwork.app.ui.beforeafter.BeforeAfterViewModel;
 import dev.prefwork.app.ui.generate.GenerateView;
 import dev.prefwork.app.ui.generate.GenerateViewModel;
 import dev.prefwork.app.ui.curate.CurateView;
@@ -80,6 +82,7 @@ public final class Workbench {
     public static final String CURATE = "curate";
     public static final String TRAINING = "training";
     public static final String RUNS = "runs";
+    public static final String BEFORE_AFTER = "before-after";
     public static final String RANKINGS = "rankings";
 
     /** System property naming the step to show first (screenshots, demos): {@code -Dprefwork.startStep=lf-studio}. */
@@ -107,6 +110,7 @@ public final class Workbench {
     private final TrainingSession trainingSession;
     private final TrainingViewModel trainingViewModel;
     private final RunsViewModel runsViewModel;
+    private final BeforeAfterViewModel beforeAfterViewModel;
     private MainWindow window;
     private Stage stage;
 
@@ -128,6 +132,7 @@ public final class Workbench {
         this.labelModelViewModel = new LabelModelViewModel(workspaces, executor, notifier);
         this.lfStudioViewModel = new LfStudioViewModel(workspaces, executor, notifier,
                 LfStudioViewModel.Debounce.fx(LfStudioViewModel.PREVIEW_DEBOUNCE));
+        lfStudioViewModel.setCorrelations(labelModelViewModel.correlations());
         this.generateViewModel = new GenerateViewModel(workspaces, executor, notifier, javafx.application.Platform::runLater,
                 paths.home(), System::getenv);
         this.curateViewModel = new CurateViewModel(workspaces, executor, notifier,
@@ -137,6 +142,8 @@ public final class Workbench {
         this.trainingSession = new TrainingSession(workspaces, executor, notifier, settings, paths.trainerTools(), Platform::runLater);
         this.trainingViewModel = new TrainingViewModel(trainingSession);
         this.runsViewModel = new RunsViewModel(trainingSession);
+        this.beforeAfterViewModel = new BeforeAfterViewModel(trainingSession, Platform::runLater,
+                (ws, python) -> dev.prefwork.app.AppComparisons.service(ws, paths, python));
     }
 
     /** The pipeline steps, in navigation order (DESIGN §11), each with the factory of its view. */
@@ -168,7 +175,10 @@ public final class Workbench {
                         actions -> new TrainingView(trainingViewModel)),
                 Step.available(RUNS, "Runs",
                         "Every training run with its settings, metrics and artifacts, to compare, resume or hand over.", Icons.RUNS,
-                        actions -> new RunsView(runsViewModel)));
+                        actions -> new RunsView(runsViewModel)),
+                Step.available(BEFORE_AFTER, "Before / after",
+                        "Compare a finished run's tuned model with the model it started from on prompts it never saw: win rate, by category, answer by answer.",
+                        Icons.BEFORE_AFTER, actions -> new BeforeAfterView(beforeAfterViewModel)));
     }
 
     /** Builds the window on {@code stage}, shows it, then opens the workspace in the background. */
@@ -330,6 +340,8 @@ public final class Workbench {
     public TrainingViewModel trainingViewModel() { return trainingViewModel; }
 
     public RunsViewModel runsViewModel() { return runsViewModel; }
+
+    public BeforeAfterViewModel beforeAfterViewModel() { return beforeAfterViewModel; }
 
     public RankingsViewModel rankingsViewModel() { return rankingsViewModel; }
 

@@ -42,7 +42,7 @@ public final class Workspace implements AutoCloseable {
     public static final String DB_NAME = "workspace";
 
     /** The newest migration in db/migration; a test keeps it equal to the highest V&lt;n&gt; file there. */
-    private static final int SCHEMA_VERSION = 10;
+    private static final int SCHEMA_VERSION = 12;
 
     /** A method, not a constant, so a test compiled against an older value cannot keep a stale inlined copy. */
     static int schemaVersion() {
@@ -312,6 +312,10 @@ public final class Workspace implements AutoCloseable {
 
     public LfVoteRepository lfVotes() { return new LfVoteRepository(jdbc); }
 
+    public LfPairVoteRepository lfPairVotes() { return new LfPairVoteRepository(jdbc); }
+
+    public JudgeVerdictRepository judgeVerdicts() { return new JudgeVerdictRepository(jdbc); }
+
     public SettingsRepository settings() { return new SettingsRepository(jdbc); }
 
     public LabelModelRunRepository labelModelRuns() { return new LabelModelRunRepository(jdbc); }
@@ -319,6 +323,8 @@ public final class Workspace implements AutoCloseable {
     public GenerationJobRepository generationJobs() { return new GenerationJobRepository(jdbc); }
     public PairSetRepository pairSets() { return new PairSetRepository(jdbc); }
     public TrainingRunRepository trainingRuns() { return new TrainingRunRepository(jdbc); }
+
+    public ComparisonRepository comparisons() { return new ComparisonRepository(jdbc); }
 
     /** Training run folders ({@code runs/run-<id>/}). */
     public Path runsDir() { return dir.resolve("runs"); }

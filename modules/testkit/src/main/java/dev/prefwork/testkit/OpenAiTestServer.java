@@ -180,6 +180,17 @@ public final class OpenAiTestServer implements AutoCloseable {
         return this;
     }
 
+    private volatile java.util.function.Function<Request, String> scripted;
+
+    /**
+     * Scripted answers: the text of every choice of a completion request is {@code answerer}'s reply to it (a judge
+     * test's "Yes", "7/10", "[[B]]", a refusal or a malformed answer); null from it falls back to the default answer.
+     */
+    public OpenAiTestServer answerWith(java.util.function.Function<Request, String> answerer) {
+        scripted = answerer;
+        return this;
+    }
+
     /** Every request received so far (completions and model lists), in arrival order. */
     public List<Request> requests() {
         synchronized (requests) {
@@ -289,7 +300,9 @@ public final class OpenAiTestServer implements AutoCloseable {
             ArrayNode choices = reply.putArray("choices");
             int tokens = 0;
             for (int i = 0; i < n; i++) {
-                String text = answer(model, req.prompt(), i, seed);
+                java.util.function.Function<Request, String> script = scripted;
+                String text = script == null ? null : script.apply(req);
+                if (text == null) text = answer(model, req.prompt(), i, seed);
                 tokens += text.split("\\s+").length;
                 ObjectNode c = choices.addObject();
                 c.put("index", i);

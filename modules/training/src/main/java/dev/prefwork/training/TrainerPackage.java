@@ -27,7 +27,7 @@ public final class TrainerPackage {
 
     /** The package's files (a test keeps this list equal to assets/trainer/prefwork_trainer). */
     public static final List<String> FILES = List.of("__init__.py", "__main__.py", "checkpoint.py", "config.py", "data.py",
-            "envcheck.py", "lora.py", "losses.py", "models.py", "reference.py", "stream.py", "tiny.py", "train.py");
+            "envcheck.py", "generate.py", "lora.py", "losses.py", "models.py", "reference.py", "stream.py", "tiny.py", "train.py");
 
     public static final String LAUNCH_SCRIPT = "launch.sh";
 

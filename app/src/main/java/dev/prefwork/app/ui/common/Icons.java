@@ -20,6 +20,8 @@ public final class Icons {
     public static final String RANKINGS = "M4 4h4.5v16H4zM10 9h4.5v11H10zM16 14h4.5v6H16z";
     public static final String EXPORT = "M4 14h2v4h12v-4h2v6H4zM11 16h2V6.8l3.1 3.1 1.4-1.4L12 3 6.5 8.5l1.4 1.4L11 6.8z";
     public static final String TRAINING = "M13.5 2L4 14h6.5L9.5 22 20 9.5h-6.5z";
+    /** Two bars, the second taller: before and after. */
+    public static final String BEFORE_AFTER = "M3 20h18v2H3zM5 11h5v8H5zM14 4h5v15h-5z";
     public static final String RUNS = "M12 2a10 10 0 1 0 .01 0zM12 4a8 8 0 1 1-.01 0zM11 7h2v5.4l3.6 2.2-1 1.7L11 13.5z";
     public static final String SEARCH = "M10 3a7 7 0 1 0 .01 0zM10 5a5 5 0 1 1-.01 0zM14.6 16.1l1.5-1.5 5.2 5.2-1.5 1.5z";
     public static final String IMPORT = "M4 14h2v4h12v-4h2v6H4zM11 3h2v9.2l3.1-3.1 1.4 1.4L12 16l-5.5-5.5 1.4-1.4L11 12.2z";

@@ -115,7 +115,7 @@ class WorkbenchUiTest extends FxTestSupport {
         until(() -> cellShows("p-00000") && cellShows("Question 1 about a river: explain it."));
         assertThat(lookup(".labelled-mark").queryAll()).as("p-00000 and p-00002 are labelled").hasSize(2);
         assertThat(lookup(".step-nav .list-cell").queryAll().stream().filter(n -> ((Labeled) n).getGraphic() != null).count())
-                .as("nine pipeline steps (Generate among them)").isEqualTo(9);
+                .as("ten pipeline steps (Generate and Before / after among them)").isEqualTo(10);
     }
 
     @Test
