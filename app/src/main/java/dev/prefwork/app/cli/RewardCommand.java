@@ -65,7 +65,7 @@ final class RewardCommand implements Runnable {
         String model;
 
         @Option(names = "--features", paramLabel = "GROUPS", split = ",",
-                description = "Feature groups, comma-separated (default: all): embedding, prompt-similarity, lf-votes, label-model, text-stats.")
+                description = "Feature groups, comma-separated (default: all): embedding, prompt-similarity, lf-votes, label-model, text-stats, gold-knn.")
         List<String> features;
 
         @Option(names = "--embedding-model", paramLabel = "MODEL", defaultValue = FeatureSpec.BUNDLED,

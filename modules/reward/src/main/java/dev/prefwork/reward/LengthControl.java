@@ -21,6 +21,9 @@ public enum LengthControl {
     /** Within-prompt score–length Spearman ρ of the plain model at which {@link #AUTO} turns length control on. */
     public static final double AUTO_THRESHOLD = 0.5;
 
+    /** How much better (held-out pairwise accuracy on gold) the plain model must be for {@link #AUTO} to leave length in. */
+    public static final double AUTO_GOLD_MARGIN = 0.01;
+
     public String key() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -31,6 +31,9 @@ final class RewardFitter {
     /** Fewest labelled prompts for a k-fold evaluation. */
     static final int MIN_LABELLED_PROMPTS = 4;
 
+    /** Most candidates for the cross-validations of auto gold weight and auto length control (see {@link #fit}). */
+    static final int MAX_ROWS_FOR_CROSS_VALIDATION = 20_000;
+
     /** The multiple of λ the length columns get under length control. */
     static final double NUISANCE_PENALTY = 0.1;
 
@@ -110,10 +113,20 @@ final class RewardFitter {
         int folds = labelledCount >= MIN_LABELLED_PROMPTS ? Math.min(request.folds(), labelledCount) : 0;
         boolean weak = soft.length > 0 || pairTargets[0].length > 0;
         boolean prefit = weak && (goldLabels > 0 || pairs.size() > 0);
-        List<Double> grid = request.autoGoldWeight() && folds > 0 && weak ? FitRequest.GOLD_WEIGHT_GRID
+        // the cross-validations (six gold weights; plain vs length-controlled) refit the folds several times over: on
+        // large workspaces that would multiply a fit's time, so there auto means the plain defaults and a note says so
+        boolean crossValidate = folds > 0 && n <= MAX_ROWS_FOR_CROSS_VALIDATION;
+        List<Double> grid = request.autoGoldWeight() && crossValidate && weak ? FitRequest.GOLD_WEIGHT_GRID
                 : List.of(request.autoGoldWeight() ? 1.0 : request.goldWeight());
+        List<String> sizeNotes = new ArrayList<>();
+        if (folds > 0 && !crossValidate && (request.autoGoldWeight() || request.lengthControl() == LengthControl.AUTO)) {
+            sizeNotes.add(String.format(java.util.Locale.ROOT, "%,d candidates: the gold weight (1) and auto length control (checked"
+                    + " on the gold pairs in sample) were not cross-validated, which takes several refits here; set them with"
+                    + " --gold-weight and --length-control, or compare fits", n));
+        }
         // prefit, plain, controlled, the grid's folds, and up to two refits at the chosen weight
-        int totalIterations = request.maxIterations() * ((prefit ? 1 : 0) + 2 + folds * grid.size() + (grid.size() > 1 ? 2 : 0));
+        int totalIterations = request.maxIterations() * ((prefit ? 1 : 0) + 2 + folds * grid.size() + (grid.size() > 1 ? 2 : 0)
+                + (request.lengthControl() == LengthControl.AUTO && crossValidate ? 2 * folds : 0));
         int[] done = {0};
         Lbfgs.Listener listener = (it, value) -> {
             progress.checkCancelled();
@@ -139,16 +152,48 @@ final class RewardFitter {
         double[] chars = Arrays.stream(index.chars()).asDoubleStream().toArray();
         double plainRho = Spearman.of(plainScores, chars), plainRhoWithin = withinPromptSpearman(index, plainScores, chars);
         List<String> notes = new ArrayList<>(f.notes());
+        notes.addAll(sizeNotes);
         boolean wanted = request.lengthControl().applies(plainRhoWithin, plainRho);
         boolean applied = wanted && lengthAvailable;
         if (wanted && !lengthAvailable) {
             notes.add("length control needs the text statistics features (they hold the length it holds at the median): not applied");
         }
+        int[] foldOf = folds > 0 ? Folds.assign(labelled, folds, request.seed()) : filled(index.prompts(), Folds.NONE);
+        // auto, unless the gold says length matters: the length-controlled model must order the held-out gold pairs
+        // about as well as the plain one (within AUTO_GOLD_MARGIN), or the plain one stays
+        String goldVerdict = "";
+        if (applied && request.lengthControl() == LengthControl.AUTO && crossValidate) {
+            RewardLoss.Weights w = request.lossWeightsFor(w0);
+            double accPlain = PairwiseAccuracy.of(pairs, heldOut(trainer, scorer, x, setup, foldOf, folds, w, start, options, listener),
+                    1e-9).accuracy();
+            double accControlled = PairwiseAccuracy.of(pairs, heldOut(nuisanceTrainer, scorer, atMedian, setup, foldOf, folds, w, start,
+                    options, listener), 1e-9).accuracy();
+            if (accPlain > accControlled + LengthControl.AUTO_GOLD_MARGIN) {
+                applied = false;
+                goldVerdict = String.format(java.util.Locale.ROOT, ", but your gold says length matters (held out: plain %.1f%%,"
+                        + " length-controlled %.1f%%): left off", 100 * accPlain, 100 * accControlled);
+            } else {
+                goldVerdict = String.format(java.util.Locale.ROOT, " and your gold does not say length matters (held out: plain %.1f%%,"
+                        + " length-controlled %.1f%%)", 100 * accPlain, 100 * accControlled);
+            }
+        }
+        double[] nuisanceTheta0 = null;
+        if (applied && request.lengthControl() == LengthControl.AUTO && !crossValidate && pairs.size() > 0) {
+            // too large to cross-validate: the two final models on the gold pairs they were fitted on (both equally in sample)
+            nuisanceTheta0 = nuisanceTrainer.fit(new RewardLoss(setup.of(p -> true), request.lossWeightsFor(w0)), start, options,
+                    listener).theta();
+            double accPlain = PairwiseAccuracy.of(pairs, plainScores, 1e-9).accuracy();
+            double accControlled = PairwiseAccuracy.of(pairs, score(scorer, atMedian, nuisanceTheta0), 1e-9).accuracy();
+            if (accPlain > accControlled + LengthControl.AUTO_GOLD_MARGIN) {
+                applied = false;
+                goldVerdict = String.format(java.util.Locale.ROOT, ", but your gold says length matters (on its pairs: plain %.1f%%,"
+                        + " length-controlled %.1f%%): left off", 100 * accPlain, 100 * accControlled);
+            }
+        }
         Trainer chosen = applied ? nuisanceTrainer : trainer;
         FeatureMatrix scoring = applied ? atMedian : x;
 
         // k-fold by prompt, once per gold weight of the grid; the best held-out pairwise accuracy wins
-        int[] foldOf = folds > 0 ? Folds.assign(labelled, folds, request.seed()) : filled(index.prompts(), Folds.NONE);
         double[] oof = null;
         double[][] foldTheta = new double[folds][];
         int foldIterations = 0;
@@ -202,7 +247,8 @@ final class RewardFitter {
                 if (chosenWeight != w0) plainScores = score(scorer, x, trainer.fit(full, start, options, listener).theta());
                 otherScores = plainScores;
             } else {
-                otherScores = score(scorer, atMedian, nuisanceTrainer.fit(full, start, options, listener).theta());
+                otherScores = score(scorer, atMedian, chosenWeight == w0 && nuisanceTheta0 != null ? nuisanceTheta0
+                        : nuisanceTrainer.fit(full, start, options, listener).theta());
             }
         }
         long trainMs = (System.nanoTime() - t0) / 1_000_000;
@@ -258,7 +304,7 @@ final class RewardFitter {
             case ON -> "asked for";
             case OFF -> "switched off";
             case AUTO -> String.format(java.util.Locale.ROOT, "the plain model's score–length ρ within prompts is %.2f, %s the %.2f threshold",
-                    plainRhoWithin, wanted ? "at or above" : "below", LengthControl.AUTO_THRESHOLD);
+                    plainRhoWithin, wanted ? "at or above" : "below", LengthControl.AUTO_THRESHOLD) + goldVerdict;
         };
         RewardMetrics.Length length = new RewardMetrics.Length(request.lengthControl().key(), applied, lengthAvailable,
                 LengthControl.AUTO_THRESHOLD, Spearman.of(plainFinal, chars), withinPromptSpearman(index, plainFinal, chars),
@@ -272,6 +318,19 @@ final class RewardFitter {
                 List.copyOf(notes), length, goldWeight, pairTargets[0].length);
         return new Outcome(scorer, result.theta(), scores, oof == null ? filledNaN(n) : oof, foldTheta, foldOf, pairs, gold, metrics,
                 scoring, otherScores);
+    }
+
+    /** Held-out scores per row of a k-fold fit (NaN outside the folds). */
+    private static double[] heldOut(Trainer trainer, Scorer scorer, FeatureMatrix scoring, Setup setup, int[] foldOf, int folds,
+                                    RewardLoss.Weights weights, double[] start, Lbfgs.Options options, Lbfgs.Listener listener) {
+        double[] o = filledNaN(scoring.rows());
+        for (int k = 0; k < folds; k++) {
+            int fold = k;
+            Lbfgs.Result r = trainer.fit(new RewardLoss(setup.of(p -> foldOf[p] != fold), weights), start, options, listener);
+            double[] s = score(scorer, scoring, r.theta());
+            for (int row = 0; row < o.length; row++) if (foldOf[setup.index().promptOf(row)] == fold) o[row] = s[row];
+        }
+        return o;
     }
 
     private static double[] score(Scorer scorer, FeatureMatrix x, double[] theta) {

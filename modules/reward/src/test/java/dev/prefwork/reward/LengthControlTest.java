@@ -125,24 +125,53 @@ class LengthControlTest {
     }
 
     @Test
-    void autoTurnsItOnWhenThePlainModelTracksLengthAndOffWhenItDoesNot() {
+    void autoLeavesLengthInWhenTheGoldSaysLengthMatters() {
+        // the planted effect is in the gold itself: the plain model tracks length, and the gold agrees with it
         Synthetic s = synthetic(11);
         RewardFitter.Outcome auto = fit(s, LengthControl.AUTO);
-        assertThat(auto.metrics().length().applied()).isTrue();
-        assertThat(auto.metrics().length().reason()).contains("at or above");
+        assertThat(auto.metrics().length().plainSpearmanWithinPrompt()).isGreaterThan(LengthControl.AUTO_THRESHOLD);
+        assertThat(auto.metrics().length().applied()).isFalse();
+        assertThat(auto.metrics().length().reason()).contains("at or above").contains("your gold says length matters");
+    }
 
-        // the same data without the planted effect: gold follows quality alone, the plain model does not track length
-        Synthetic clean = synthetic(11);
-        CandidateIndex index = clean.features().index();
+    @Test
+    void autoTurnsItOnWhenWeakLabelsTrackLengthAndTheGoldDoesNot() {
+        // gold (ratings by quality alone) on a third of the prompts; weak pair targets on every prompt prefer the longer
+        Synthetic base = synthetic(11);
+        CandidateIndex index = base.features().index();
         Map<Long, Integer> ratings = new HashMap<>();
+        List<PairTarget> targets = new ArrayList<>();
         for (int p = 0; p < PROMPTS; p++) {
-            Integer[] rows = Arrays.stream(index.rowsOf(p)).boxed().toArray(Integer[]::new);
-            Arrays.sort(rows, (a, b) -> Double.compare(clean.quality()[a], clean.quality()[b]));
-            for (int k = 0; k < rows.length; k++) ratings.put(index.candidateId(rows[k]), k + 1);
+            int[] rows = index.rowsOf(p);
+            if (p % 3 == 0) {
+                Integer[] byQuality = Arrays.stream(rows).boxed().toArray(Integer[]::new);
+                Arrays.sort(byQuality, (a, b) -> Double.compare(base.quality()[a], base.quality()[b]));
+                for (int k = 0; k < byQuality.length; k++) ratings.put(index.candidateId(byQuality[k]), k + 1);
+            }
+            for (int a : rows) for (int b : rows) {
+                if (index.chars(a) > index.chars(b)) targets.add(new PairTarget(index.candidateId(a), index.candidateId(b), 1, "longer"));
+            }
         }
-        Synthetic s2 = new Synthetic(clean.features(), GoldPairs.build(index, Map.of(), List.of(), List.of(), ratings),
-                new byte[index.rows()], clean.quality());
-        RewardFitter.Outcome off = fit(s2, LengthControl.AUTO);
+        GoldPairs pairs = GoldPairs.build(index, Map.of(), List.of(), List.of(), ratings);
+        RewardFitter.Outcome on = RewardFitter.fit(base.features(), pairs, new byte[index.rows()], FitRequest.defaults()
+                .withLengthControl(LengthControl.AUTO).withGoldWeight(1).withPairTargets(targets).withPairTargetWeight(4), null, null,
+                Progress.NONE);
+        RewardMetrics.Length l = on.metrics().length();
+        assertThat(l.plainSpearmanWithinPrompt()).isGreaterThan(0.6);
+        assertThat(l.applied()).isTrue();
+        assertThat(l.reason()).contains("at or above").contains("does not say length matters");
+        assertThat(RewardFitter.withinPromptSpearman(index, on.scores(), base.quality())).isGreaterThan(0.8);
+
+        // and with gold that follows quality everywhere and no weak labels, the plain model does not track length: off
+        Map<Long, Integer> all = new HashMap<>();
+        for (int p = 0; p < PROMPTS; p++) {
+            Integer[] byQuality = Arrays.stream(index.rowsOf(p)).boxed().toArray(Integer[]::new);
+            Arrays.sort(byQuality, (a, b) -> Double.compare(base.quality()[a], base.quality()[b]));
+            for (int k = 0; k < byQuality.length; k++) all.put(index.candidateId(byQuality[k]), k + 1);
+        }
+        RewardFitter.Outcome off = RewardFitter.fit(base.features(), GoldPairs.build(index, Map.of(), List.of(), List.of(), all),
+                new byte[index.rows()], FitRequest.defaults().withLengthControl(LengthControl.AUTO).withGoldWeight(1), null, null,
+                Progress.NONE);
         assertThat(off.metrics().length().applied()).isFalse();
         assertThat(off.metrics().length().reason()).contains("below");
     }

@@ -61,29 +61,38 @@ public final class GoldNeighbours {
         }
         Map<Long, float[]> promptVectors = lookup.promptVectors(modelId, Arrays.stream(index.promptIds()).boxed().toList());
         if (promptVectors.isEmpty() || goldPrompts.isEmpty()) return null;
-        // each prompt's neighbours among the gold prompts, itself left out
+        // each prompt's neighbours among the gold prompts, itself left out (the K best by a selection pass, in parallel)
         float[][][] goodOf = new float[prompts][][], badOf = new float[prompts][][];
-        for (int p = 0; p < prompts; p++) {
+        float[][] goldPromptVectors = new float[goldPrompts.size()][];
+        for (int i = 0; i < goldPrompts.size(); i++) goldPromptVectors[i] = promptVectors.get(index.promptId(goldPrompts.get(i)));
+        java.util.stream.IntStream.range(0, prompts).parallel().forEach(p -> {
             float[] pv = promptVectors.get(index.promptId(p));
-            int self = p;
-            List<Integer> near = new ArrayList<>(goldPrompts);
-            near.removeIf(q -> q == self);
-            if (pv != null) {
-                double[] sim = new double[prompts];
-                for (int q : near) {
-                    float[] qv = promptVectors.get(index.promptId(q));
-                    sim[q] = qv == null ? Double.NEGATIVE_INFINITY : dot(pv, qv);
+            int[] best = new int[Math.min(K, goldPrompts.size())];
+            double[] bestSim = new double[best.length];
+            int found = 0;
+            for (int i = 0; i < goldPrompts.size(); i++) {
+                if (goldPrompts.get(i) == p) continue;
+                double sim = pv == null || goldPromptVectors[i] == null ? Double.NEGATIVE_INFINITY : dot(pv, goldPromptVectors[i]);
+                // insert into the sorted top list (descending; ties keep the earlier gold prompt)
+                int at = found;
+                while (at > 0 && bestSim[at - 1] < sim) at--;
+                if (at >= best.length) continue;
+                for (int j = Math.min(found, best.length - 1); j > at; j--) {
+                    best[j] = best[j - 1];
+                    bestSim[j] = bestSim[j - 1];
                 }
-                near.sort((a, b) -> a.equals(b) ? 0 : sim[a] != sim[b] ? Double.compare(sim[b], sim[a]) : Integer.compare(a, b));
+                best[at] = i;
+                bestSim[at] = sim;
+                if (found < best.length) found++;
             }
             List<float[]> g = new ArrayList<>(), b = new ArrayList<>();
-            for (int i = 0; i < Math.min(K, near.size()); i++) {
-                g.addAll(good.get(near.get(i)));
-                b.addAll(bad.get(near.get(i)));
+            for (int k = 0; k < found; k++) {
+                g.addAll(good.get(goldPrompts.get(best[k])));
+                b.addAll(bad.get(goldPrompts.get(best[k])));
             }
             goodOf[p] = g.toArray(new float[0][]);
             badOf[p] = b.toArray(new float[0][]);
-        }
+        });
         float[] out = new float[index.rows()];
         float[] sGood = new float[index.rows()], sBad = new float[index.rows()];
         Arrays.fill(sGood, Float.NaN);
