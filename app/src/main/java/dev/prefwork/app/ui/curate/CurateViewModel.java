@@ -331,7 +331,7 @@ public final class CurateViewModel {
         funnel.setAll(r.funnel());
         samples.setAll(p.samples());
         int answers = r.data().comparisonAnswers();
-        comparisonText.set(answers == 0 ? "" : String.format(Locale.ROOT, "%,d answer%s of %,d comparison%s in this workspace, %s",
+        comparisonText.set(answers == 0 ? "" : String.format(Locale.ROOT, "%,d answer%s of %,d comparison%s: %s",
                 answers, answers == 1 ? "" : "s", r.data().comparisons(), r.data().comparisons() == 1 ? "" : "s",
                 r.request().includeComparisonAnswers() ? "drawn from" : "left out"));
         Ranking ranking = r.data().ranking();

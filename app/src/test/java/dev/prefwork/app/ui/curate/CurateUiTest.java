@@ -201,7 +201,7 @@ class CurateUiTest extends FxTestSupport {
         assertThat(fx(box::isSelected)).isFalse();
         Label count = lookup("#cur-comparison-count").queryAs(Label.class);
         assertThat(fx(count::isVisible)).isTrue();
-        assertThat(fx(count::getText)).isEqualTo("6 answers of 1 comparison in this workspace, left out");
+        assertThat(fx(count::getText)).isEqualTo("6 answers of 1 comparison: left out");
         FunnelStep first = fx(() -> vm().funnel().get(0));
         assertThat(first.label()).isEqualTo("Before/after answers left out");
         assertThat(first.note()).startsWith("6 answers of 1 before/after comparison").contains("your pick on 1 prompt was one of them");
