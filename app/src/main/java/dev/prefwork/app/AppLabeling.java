@@ -3,6 +3,7 @@ package dev.prefwork.app;
 import dev.prefwork.inference.InferenceEnvironment;
 import dev.prefwork.inference.InferenceSettings;
 import dev.prefwork.inference.lf.ModelScoreProviders;
+import dev.prefwork.labeling.service.JudgeService;
 import dev.prefwork.labeling.service.LabelingService;
 import dev.prefwork.store.Workspace;
 
@@ -19,5 +20,10 @@ public final class AppLabeling {
     public static LabelingService service(Workspace workspace, AppPaths paths) {
         InferenceEnvironment.prepare(paths.home());
         return new LabelingService(workspace, ModelScoreProviders.engineConfig(workspace, InferenceSettings.defaults(paths.home())));
+    }
+
+    /** Asking the models of judge LFs, over the OpenAI-compatible client; {@code backend} holds the session's typed keys. */
+    public static JudgeService judge(Workspace workspace, LabelingService labeling, OpenAiJudgeBackend backend) {
+        return new JudgeService(workspace, labeling, backend);
     }
 }

@@ -37,6 +37,16 @@ public final class AppReward {
                     } catch (ModelLoadException e) {
                         throw new InputException("the scorer in " + folder + " cannot be loaded: " + e.getMessage());
                     }
-                });
+                },
+                comparativeLfPairTargets(workspace, labeling));
+    }
+
+    /**
+     * The comparative LFs' pair targets for the reward model's Bradley–Terry term. TO WIRE: none yet — the comparative
+     * LFs are being built in modules/labeling; when they land, return their pairwise votes here (preferred, other,
+     * weight, LF name) and the reward model trains on them with no other change.
+     */
+    static RewardService.PairTargetSource comparativeLfPairTargets(Workspace workspace, LabelingService labeling) {
+        return RewardService.PairTargetSource.NONE;
     }
 }

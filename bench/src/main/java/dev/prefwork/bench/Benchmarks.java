@@ -17,7 +17,7 @@ import java.util.List;
  * The benchmarks of DESIGN.md §12, run from the command line (see bench/README.md):
  *
  * <pre>
- * Benchmarks [all | import] [SIZE…] [--reps N] [--profile] [--doc FILE | --no-doc] [--tmp DIR] [--keep]
+ * Benchmarks [all | import | correlations] [SIZE…] [--reps N] [--profile] [--doc FILE | --no-doc] [--tmp DIR] [--keep]
  *            [--data DIR] [--quiet-cores C] [--quiet-wait S | --no-wait]
  * </pre>
  *
@@ -58,7 +58,7 @@ public final class Benchmarks {
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
-                case "all", "import" -> suite = a;
+                case "all", "import", "correlations" -> suite = a;
                 case "--reps" -> reps = Integer.parseInt(args.get(++i));
                 case "--profile" -> profile = true;
                 case "--keep" -> keep = true;
@@ -102,14 +102,28 @@ public final class Benchmarks {
         try {
             // "all" is every benchmark that fits this fork's 1 GiB heap: the import benchmark. LfBenchmark (6 GiB),
             // LabelModelBenchmark (2 GiB) and EmbeddingBenchmark (model files) have their own mains and heaps.
-            String md = new ImportBenchmark(new ImportBenchmark.Config(sizes, reps, tmp, dataDir, profile, keep, quietCores, quietWait)).run();
-            System.out.println();
-            System.out.println("## Import");
-            System.out.println();
-            System.out.println(md);
-            if (writeDoc) {
-                BenchDoc.updateSection(doc, "import", "Import", md);
-                System.err.println("updated " + doc);
+            if (!suite.equals("correlations")) {
+                String md = new ImportBenchmark(new ImportBenchmark.Config(sizes, reps, tmp, dataDir, profile, keep, quietCores, quietWait)).run();
+                System.out.println();
+                System.out.println("## Import");
+                System.out.println();
+                System.out.println(md);
+                if (writeDoc) {
+                    BenchDoc.updateSection(doc, "import", "Import", md);
+                    System.err.println("updated " + doc);
+                }
+            }
+            if (!suite.equals("import")) {
+                // the LF correlation diagnostics at 500K × 30 (about 15 MB of votes: fits this fork)
+                String md = CorrelationBenchmark.run(Math.max(reps, 5));
+                System.out.println();
+                System.out.println("## LF correlations");
+                System.out.println();
+                System.out.println(md);
+                if (writeDoc) {
+                    BenchDoc.updateSection(doc, "correlations", "LF correlations", md);
+                    System.err.println("updated " + doc);
+                }
             }
         } finally {
             if (!keep) {
@@ -122,7 +136,7 @@ public final class Benchmarks {
     }
 
     private static void usage() {
-        System.err.println("usage: Benchmarks [all | import] [SIZE…] [--reps N] [--profile] [--doc FILE | --no-doc] [--tmp DIR] [--keep]");
+        System.err.println("usage: Benchmarks [all | import | correlations] [SIZE…] [--reps N] [--profile] [--doc FILE | --no-doc] [--tmp DIR] [--keep]");
         System.err.println("                  [--data DIR] [--quiet-cores C] [--quiet-wait SECONDS | --no-wait]");
         System.err.println("  --data DIR: keep the generated input files in DIR and reuse them on the next run (big: 1M ≈ 1.1 GB)");
         System.err.println("  SIZE: candidates, e.g. 50k 1m (default: 50k 1m, the budgets of DESIGN.md §12)");

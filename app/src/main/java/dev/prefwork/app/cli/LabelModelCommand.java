@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
 /** {@code prefwork label-model fit|show}: fit a label model on the enabled LFs and print what it learned. */
 @Command(name = "label-model", mixinStandardHelpOptions = true,
         description = "Combine the labeling functions' votes into P(GOOD) per candidate.",
-        subcommands = {LabelModelCommand.Fit.class, LabelModelCommand.Show.class})
+        subcommands = {LabelModelCommand.Fit.class, LabelModelCommand.Show.class, LabelModelGroupCommands.Correlations.class,
+                LabelModelGroupCommands.Group.class, LabelModelGroupCommands.Ungroup.class})
 final class LabelModelCommand implements Runnable {
 
     @picocli.CommandLine.Spec

@@ -7,7 +7,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.prefwork.core.Progress;
 import dev.prefwork.labeling.analysis.LfStats;
 import dev.prefwork.labeling.analysis.MatrixStats;
+import dev.prefwork.app.OpenAiJudgeBackend;
+import dev.prefwork.core.InputException;
+import dev.prefwork.labeling.lf.LfSpec;
+import dev.prefwork.labeling.service.JudgeService;
 import dev.prefwork.labeling.service.LabelingFunction;
+import dev.prefwork.labeling.service.PairVotes;
 import dev.prefwork.labeling.service.LabelingService;
 import dev.prefwork.labeling.service.LfApplyReport;
 import dev.prefwork.labeling.service.LibraryImport;
@@ -26,10 +31,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code prefwork lf list|add|export|apply <workspace>}: the LF library from the command line (same service as the studio). */
+/**
+ * {@code prefwork lf list|add|export|apply|judge-estimate|judge <workspace>}: the LF library from the command line (same
+ * service as the studio), including comparative and model-judge LFs.
+ */
 @Command(name = "lf", mixinStandardHelpOptions = true,
-        description = "Labeling functions: list, add from an lfs.json library, export, apply with the analysis table.",
-        subcommands = {LfCommand.ListLfs.class, LfCommand.Add.class, LfCommand.Export.class, LfCommand.Apply.class})
+        description = "Labeling functions: list, add from an lfs.json library, export, apply with the analysis table, ask a judge model.",
+        subcommands = {LfCommand.ListLfs.class, LfCommand.Add.class, LfCommand.Export.class, LfCommand.Apply.class,
+                LfCommand.JudgeEstimate.class, LfCommand.Judge.class})
 final class LfCommand implements Runnable {
 
     @CommandLine.Spec
@@ -128,8 +137,11 @@ final class LfCommand implements Runnable {
         @Override
         Integer run(LabelingService lfs) throws Exception {
             LfApplyReport report = lfs.apply(Progress.NONE);
+            PairVotes pairs = lfs.comparativeVotes(Progress.NONE);
             if (json) {
-                out().println(JSON.writeValueAsString(reportJson(report)));
+                Map<String, Object> root = reportJson(report);
+                root.put("pairLfs", pairsJson(pairs));
+                out().println(JSON.writeValueAsString(root));
                 return 0;
             }
             String fmt = "%-36s %-12s %-4s %-3s %7s %6s %6s %9s %9s %9s %9s  %s%n";
@@ -144,6 +156,107 @@ final class LfCommand implements Runnable {
             out().printf("%n%,d candidates, %d enabled LFs: label coverage %s, overlap %s, conflict %s; %,d gold rows; %d recomputed in %,d ms%n",
                     report.candidates(), m.lfs(), pct(m.labelCoverage()), pct(m.labelOverlap()), pct(m.labelConflict()),
                     m.goldRows(), report.recomputed(), report.elapsedMillis());
+            if (pairs != null && !pairs.columns().isEmpty()) {
+                String pf = "%-36s %-12s %-4s %-3s %9s %9s %12s  %s%n";
+                out().printf("%nPair LFs (comparative and A/B judge) over %,d same-prompt pairs, %,d gold pairs:%n", pairs.totalPairs(), pairs.goldPairs());
+                out().printf(pf, "name", "aspect", "vote", "on", "pairs", "coverage", "accuracy", "source");
+                for (PairVotes.Column c : pairs.columns()) {
+                    out().printf(pf, cut(c.lf().name(), 36), c.lf().aspect(), c.lf().vote(), c.lf().enabled() ? "yes" : "no",
+                            String.format("%,d", c.votes()), pct(c.coverage()),
+                            c.accuracy() == null ? "–" : String.format(Locale.ROOT, "%.0f%% (%d)", c.accuracy() * 100, c.goldVoted()),
+                            c.source().name().toLowerCase(Locale.ROOT) + (c.error() == null ? "" : ": " + c.error()));
+                }
+            }
+            return 0;
+        }
+    }
+
+    static Map<String, Object> pairsJson(PairVotes pairs) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("totalPairs", pairs.totalPairs());
+        root.put("goldPairs", pairs.goldPairs());
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (PairVotes.Column c : pairs.columns()) {
+            Map<String, Object> m = lfJson(c.lf());
+            m.put("kind", c.lf().spec().kindOrDefault().name().toLowerCase(Locale.ROOT));
+            m.put("pairs", c.votes());
+            m.put("coverage", c.coverage());
+            m.put("goldVoted", c.goldVoted());
+            m.put("goldCorrect", c.goldCorrect());
+            m.put("accuracy", c.accuracy());
+            m.put("source", c.source().name().toLowerCase(Locale.ROOT));
+            if (c.error() != null) m.put("error", c.error());
+            rows.add(m);
+        }
+        root.put("lfs", rows);
+        return root;
+    }
+
+    /** The judge LF named {@code name} (ignoring case), or a usage error. */
+    static LfSpec judgeSpec(LabelingService lfs, String name) {
+        LabelingFunction lf = lfs.list().stream().filter(l -> l.name().equalsIgnoreCase(name.strip())).findFirst()
+                .orElseThrow(() -> new InputException("no labeling function named \"" + name + "\""));
+        if (lf.spec() == null || lf.spec().kindOrDefault() != LfSpec.Kind.JUDGE) {
+            throw new InputException("\"" + lf.name() + "\" is not a judge LF (\"kind\": \"judge\")");
+        }
+        return lf.spec();
+    }
+
+    @Command(name = "judge-estimate", mixinStandardHelpOptions = true,
+            description = "What asking a judge LF's model over the whole workspace would cost: questions (those answered before are not asked again), tokens, time at the latency measured so far.")
+    static final class JudgeEstimate extends Base {
+        @Option(names = "--lf", required = true, paramLabel = "<name>", description = "The judge LF.")
+        String name;
+
+        @Option(names = "--json", description = "Print JSON for machines.")
+        boolean json;
+
+        @Override
+        Integer run(LabelingService lfs) throws Exception {
+            LfSpec spec = judgeSpec(lfs, name);
+            JudgeService.Estimate e = AppLabeling.judge(lfs.workspace(), lfs, OpenAiJudgeBackend.fromEnvironment()).estimate(spec, Progress.NONE);
+            if (json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("lf", spec.name());
+                m.put("model", spec.judge().model());
+                m.put("questions", e.questions());
+                m.put("cached", e.cached());
+                m.put("toAsk", e.toAsk());
+                m.put("promptTokens", e.promptTokens());
+                m.put("completionTokens", e.completionTokens());
+                m.put("latencyMs", e.latencyMs());
+                m.put("etaSeconds", e.eta() == null ? null : e.eta().toMillis() / 1000.0);
+                out().println(JSON.writeValueAsString(m));
+            } else {
+                out().println(spec.name() + " (" + spec.judge().model() + "): " + e.summary());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "judge", mixinStandardHelpOptions = true,
+            description = "Ask a judge LF's model: the questions not answered yet (all of the workspace, or --preview N candidates). Answers are cached; `lf apply` then reads them.")
+    static final class Judge extends Base {
+        @Option(names = "--lf", required = true, paramLabel = "<name>", description = "The judge LF.")
+        String name;
+
+        @Option(names = "--preview", paramLabel = "<n>", description = "Ask about n candidates only, and print the answers.")
+        Integer preview;
+
+        @Override
+        Integer run(LabelingService lfs) throws Exception {
+            LfSpec spec = judgeSpec(lfs, name);
+            JudgeService judge = AppLabeling.judge(lfs.workspace(), lfs, OpenAiJudgeBackend.fromEnvironment());
+            JudgeService.Report r = preview != null ? judge.preview(spec, preview, new ImportCommand.StderrProgress())
+                    : judge.run(spec, new ImportCommand.StderrProgress());
+            for (JudgeService.Answer a : r.answers()) {
+                out().printf("%d%s: %s -> %s%n", a.candidateId(), a.otherId() == 0 ? "" : " vs " + a.otherId(),
+                        cut(a.reply().replace('\n', ' '), 60), a.malformed() ? "unreadable (abstains)"
+                                : a.vote() == null ? (spec.judge().pairwise() ? (a.value() == 1.0 ? "A" : "B") : "abstains") : a.vote().name());
+            }
+            out().printf("%d questions: %d asked, %d answered before, %d unreadable, %d failed; %,d prompt + %,d answer tokens in %,d ms%s%n",
+                    r.questions(), r.asked(), r.cached(), r.malformed(), r.failed(), r.promptTokens(), r.completionTokens(), r.elapsedMs(),
+                    r.firstError() == null ? "" : " (first error: " + r.firstError() + ")");
             return 0;
         }
     }

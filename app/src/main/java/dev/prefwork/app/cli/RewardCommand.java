@@ -11,6 +11,7 @@ import dev.prefwork.core.InputException;
 import dev.prefwork.labeling.service.LabelModelService;
 import dev.prefwork.labeling.service.LabelingService;
 import dev.prefwork.reward.FitRequest;
+import dev.prefwork.reward.LengthControl;
 import dev.prefwork.reward.RewardMetrics;
 import dev.prefwork.reward.RewardModel;
 import dev.prefwork.reward.RewardService;
@@ -101,6 +102,25 @@ final class RewardCommand implements Runnable {
         @Option(names = "--no-review-queue", description = "Leave the needs-review queue as it is.")
         boolean noReviewQueue;
 
+        @Option(names = "--length-control", paramLabel = "MODE", defaultValue = "auto",
+                description = "auto (default: on when the plain model's score–length correlation within prompts is ≥ "
+                        + LengthControl.AUTO_THRESHOLD + "), on or off. On: length is a nuisance covariate, and candidates are"
+                        + " scored with their length held at their prompt's median.")
+        String lengthControl;
+
+        @Option(names = "--gold-weight", paramLabel = "W", defaultValue = "auto",
+                description = "Weight of your gold against the weak labels: auto (default: chosen by k-fold on your gold from"
+                        + " 0.5, 1, 2, 4, 8 and gold-only), gold-only, or a number ≥ 0.")
+        String goldWeight;
+
+        @Option(names = "--knn", paramLabel = "on|off", defaultValue = "on",
+                description = "The gold nearest-neighbour feature (closer to your GOOD than BAD answers of similar prompts; default on).")
+        String knn;
+
+        @Option(names = "--pair-target-weight", paramLabel = "W", defaultValue = "1",
+                description = "Weight of the comparative LFs' pairwise targets (Bradley–Terry term; default ${DEFAULT-VALUE}, 0 ignores them).")
+        double pairTargetWeight;
+
         @Option(names = "--json", description = "Print JSON for machines.")
         boolean json;
 
@@ -135,7 +155,20 @@ final class RewardCommand implements Runnable {
                 EnumSet<FeatureGroup> groups = EnumSet.noneOf(FeatureGroup.class);
                 if (features == null || features.isEmpty()) groups = EnumSet.allOf(FeatureGroup.class);
                 else for (String f : features) groups.add(FeatureGroup.parse(f));
+                switch (knn.strip().toLowerCase(Locale.ROOT)) {
+                    case "on" -> {
+                        if (features == null || features.isEmpty()) groups.add(FeatureGroup.GOLD_NEIGHBOURS);
+                    }
+                    case "off" -> groups.remove(FeatureGroup.GOLD_NEIGHBOURS);
+                    default -> throw new InputException("--knn must be on or off, not '" + knn + "'");
+                }
+                if (!(pairTargetWeight >= 0) || Double.isInfinite(pairTargetWeight)) {
+                    throw new InputException("--pair-target-weight must be a number ≥ 0, not " + pairTargetWeight);
+                }
                 return FitRequest.defaults().withKind(model)
+                        .withLengthControl(LengthControl.parse(lengthControl))
+                        .withGoldWeight(FitRequest.parseGoldWeight(goldWeight))
+                        .withPairTargetWeight(pairTargetWeight)
                         .withFeatures(new FeatureSpec(groups, embeddingModel, components))
                         .withL2(l2).withFolds(folds).withSeed(seed).withHidden(hidden).withMaxIterations(iterations)
                         .withExternalScorer(scorer).withUpdateReviewQueue(!noReviewQueue);
@@ -216,6 +249,30 @@ final class RewardCommand implements Runnable {
             num(root, "lengthSpearman", x.lengthSpearman());
             num(root, "lengthSpearmanWithinPrompt", x.lengthSpearmanWithinPrompt());
             root.put("lengthWarning", x.lengthWarning());
+            if (x.length() != null) {
+                ObjectNode l = root.putObject("lengthControl");
+                l.put("mode", x.length().mode());
+                l.put("applied", x.length().applied());
+                l.put("available", x.length().available());
+                l.put("threshold", x.length().threshold());
+                num(l, "plainSpearman", x.length().plainSpearman());
+                num(l, "plainSpearmanWithinPrompt", x.length().plainSpearmanWithinPrompt());
+                num(l, "controlledSpearman", x.length().controlledSpearman());
+                num(l, "controlledSpearmanWithinPrompt", x.length().controlledSpearmanWithinPrompt());
+                l.put("reason", x.length().reason());
+            }
+            if (x.goldWeight() != null) {
+                ObjectNode g = root.putObject("goldWeight");
+                g.put("used", x.goldWeight().used());
+                g.put("chosenByCrossValidation", x.goldWeight().chosen());
+                ArrayNode curve = g.putArray("curve");
+                for (RewardMetrics.GoldWeightPoint pt : x.goldWeight().curve()) {
+                    ObjectNode c = curve.addObject();
+                    c.put("weight", pt.label());
+                    num(c, "heldOutAccuracy", pt.accuracy());
+                }
+            }
+            root.put("pairTargets", x.pairTargets());
             if (x.calibration() != null) {
                 ObjectNode cal = root.putObject("calibration");
                 num(cal, "ece", x.calibration().ece());
@@ -266,6 +323,20 @@ final class RewardCommand implements Runnable {
         out.printf(Locale.ROOT, "On its own training pairs: %s%n", pct(x.trainingAccuracy().accuracy()));
         out.printf(Locale.ROOT, "Score vs length: Spearman %.2f overall, %.2f within prompts%n", x.lengthSpearman(), x.lengthSpearmanWithinPrompt());
         if (x.lengthWarning()) out.println("WARNING: " + x.lengthWarningText());
+        if (x.length() != null && x.length().available()) {
+            out.printf(Locale.ROOT, "Length control (%s): %s — %s. Within-prompt score–length ρ: plain %.2f, length-controlled %.2f%n",
+                    x.length().mode(), x.length().applied() ? "ON, the scores hold length at each prompt's median" : "off",
+                    x.length().reason(), x.length().plainSpearmanWithinPrompt(), x.length().controlledSpearmanWithinPrompt());
+        }
+        if (x.goldWeight() != null) {
+            StringBuilder curve = new StringBuilder();
+            for (RewardMetrics.GoldWeightPoint pt : x.goldWeight().curve()) {
+                curve.append(curve.length() == 0 ? "" : ", ").append(pt.label()).append(": ").append(pct(pt.accuracy()));
+            }
+            out.printf(Locale.ROOT, "Gold weight: %s%s%n", x.goldWeight().used(),
+                    x.goldWeight().chosen() ? " (chosen by k-fold on your gold; held out: " + curve + ")" : "");
+        }
+        if (x.pairTargets() > 0) out.printf(Locale.ROOT, "Comparative LFs' pair targets trained on: %,d%n", x.pairTargets());
         if (x.calibration() != null && x.calibration().count() > 0) {
             out.printf(Locale.ROOT, "Calibration of P(GOOD) on %d held-out gold candidates: ECE %.3f, Brier %.3f%n",
                     x.calibration().count(), x.calibration().ece(), x.calibration().brier());

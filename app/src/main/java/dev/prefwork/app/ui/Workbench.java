@@ -132,6 +132,7 @@ public final class Workbench {
         this.labelModelViewModel = new LabelModelViewModel(workspaces, executor, notifier);
         this.lfStudioViewModel = new LfStudioViewModel(workspaces, executor, notifier,
                 LfStudioViewModel.Debounce.fx(LfStudioViewModel.PREVIEW_DEBOUNCE));
+        lfStudioViewModel.setCorrelations(labelModelViewModel.correlations());
         this.generateViewModel = new GenerateViewModel(workspaces, executor, notifier, javafx.application.Platform::runLater,
                 paths.home(), System::getenv);
         this.curateViewModel = new CurateViewModel(workspaces, executor, notifier,

@@ -48,7 +48,7 @@ class CompareCommandTest {
             assertThat(notFinished.err()).contains("no training run 7");
 
             String[] refusedOn = new String[1];
-            judge.scriptAnswers(req -> {
+            judge.answerWith(req -> {
                 String p = req.prompt();
                 int a = p.indexOf("## Output (a)"), b = p.indexOf("## Output (b)"), end = p.indexOf("Which output is better?");
                 if (refusedOn[0] == null) refusedOn[0] = p.substring(p.indexOf("## Instruction") + 15, a).strip();

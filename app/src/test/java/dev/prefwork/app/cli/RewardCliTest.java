@@ -98,6 +98,41 @@ class RewardCliTest {
     }
 
     @Test
+    void lengthControlGoldWeightKnnAndPairTargetFlagsReachTheFit() throws IOException {
+        PrefworkCliTest.Run on = cli("reward", "fit", ws.toString(), "--embedding-model", EMBEDDER, "--json", "--length-control", "on",
+                "--gold-weight", "4", "--knn", "off", "--pair-target-weight", "0.5", "--no-review-queue");
+        assertThat(on.code()).as(on.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(on.out());
+        assertThat(root.at("/lengthControl/mode").asText()).isEqualTo("on");
+        assertThat(root.at("/lengthControl/applied").asBoolean()).isTrue();
+        assertThat(root.at("/lengthControl/controlledSpearmanWithinPrompt").asDouble())
+                .isEqualTo(root.at("/lengthSpearmanWithinPrompt").asDouble());
+        assertThat(root.at("/goldWeight/used").asText()).isEqualTo("4");
+        assertThat(root.at("/goldWeight/chosenByCrossValidation").asBoolean()).isFalse();
+        assertThat(root.get("featureGroups")).extracting(JsonNode::asText).doesNotContain("gold-knn");
+        assertThat(root.get("pairTargets").asInt()).isZero(); // no comparative LFs wired yet
+
+        PrefworkCliTest.Run auto = cli("reward", "fit", ws.toString(), "--embedding-model", EMBEDDER, "--json", "--length-control", "off",
+                "--no-review-queue");
+        assertThat(auto.code()).as(auto.err()).isZero();
+        JsonNode a = new ObjectMapper().readTree(auto.out());
+        assertThat(a.at("/lengthControl/applied").asBoolean()).isFalse();
+        assertThat(a.at("/lengthControl/plainSpearmanWithinPrompt").asDouble()).isEqualTo(a.at("/lengthSpearmanWithinPrompt").asDouble());
+        assertThat(a.at("/goldWeight/chosenByCrossValidation").asBoolean()).isTrue();
+        assertThat(a.at("/goldWeight/curve").size()).isEqualTo(6);
+        assertThat(a.get("featureGroups")).extracting(JsonNode::asText).contains("gold-knn");
+        PrefworkCliTest.Run text = cli("reward", "show", ws.toString());
+        assertThat(text.out()).contains("Length control (off): off").contains("Gold weight: ").contains("chosen by k-fold");
+
+        for (String[] bad : new String[][]{{"--length-control", "sometimes"}, {"--gold-weight", "-1"}, {"--knn", "maybe"},
+                {"--pair-target-weight", "-2"}}) {
+            PrefworkCliTest.Run r = cli("reward", "fit", ws.toString(), bad[0], bad[1]);
+            assertThat(r.code()).as(String.join(" ", bad)).isEqualTo(PrefworkCli.EXIT_BAD_INPUT);
+            assertThat(r.err()).contains(bad[0].substring(2).replace("-", " ").split(" ")[0]);
+        }
+    }
+
+    @Test
     void badInputIsNamedWithExitCode2() throws IOException {
         assertThat(cli("reward", "fit", dir.resolve("nowhere").toString()).code()).isEqualTo(PrefworkCli.EXIT_BAD_INPUT);
         PrefworkCliTest.Run model = cli("reward", "fit", ws.toString(), "--model", "forest");

@@ -78,10 +78,13 @@ public final class Rankings {
     private final int[] oofRow;
     private final GoldPairs fullPairs;
     private final GoldPairs oofPairs;
+    /** The other ranking's score per row (plain when the model is length-controlled, else controlled), or null. */
+    private final float[] otherScores;
 
-    private Rankings(RewardModel model, Scores stored) {
+    private Rankings(RewardModel model, Scores stored, float[] otherScores) {
         this.model = model;
         this.stored = stored;
+        this.otherScores = otherScores != null && otherScores.length == stored.rows() ? otherScores : null;
         this.index = new CandidateIndex(stored.candidateIds(), stored.promptIds(), stored.chars());
         this.groups = stored.groups();
         this.aspects = model.aspects();
@@ -117,6 +120,7 @@ public final class Rankings {
         this.oofRow = other.oofRow;
         this.fullPairs = other.fullPairs;
         this.oofPairs = other.oofPairs;
+        this.otherScores = other.otherScores;
     }
 
     /** The same rankings with the model record read again (its staleness may have changed). */
@@ -130,11 +134,16 @@ public final class Rankings {
     }
 
     public static Rankings of(RewardModel model, Scores scores) {
+        return of(model, scores, null);
+    }
+
+    /** @param otherScores the other ranking's scores (see {@link #lengthComparison}), or null */
+    public static Rankings of(RewardModel model, Scores scores, float[] otherScores) {
         if (scores.groups() != model.explanations().size()) {
             throw new IllegalArgumentException("the stored scores have " + scores.groups() + " contribution groups, the model "
                     + model.explanations().size());
         }
-        return new Rankings(model, scores);
+        return new Rankings(model, scores, otherScores);
     }
 
     public RewardModel model() {
@@ -245,6 +254,51 @@ public final class Rankings {
         double c = stored.contributions()[row * groups + group];
         int a = aspectOfGroup[group];
         return a >= 0 ? c * weighted.weights().getOrDefault(aspects.get(a), 1.0) : c;
+    }
+
+    /** Whether the model's scores hold length at the prompt's median (length control applied). */
+    public boolean lengthControlled() {
+        RewardMetrics.Length l = model.metrics().length();
+        return l != null && l.applied();
+    }
+
+    /** One candidate in both rankings: its place (0 = first) by the plain and by the length-controlled scores. */
+    public record LengthPlace(long candidateId, int chars, double plainScore, int plainPlace, double controlledScore,
+                              int controlledPlace) {
+    }
+
+    /**
+     * A prompt's candidates ranked plain and length-controlled side by side (by the plain ranking's order); empty when
+     * the model kept no other ranking (an old model, or no length columns). Unweighted: the sliders move the model's own
+     * scores only.
+     */
+    public List<LengthPlace> lengthComparison(int prompt) {
+        if (otherScores == null) return List.of();
+        int[] rows = index.rowsOf(prompt);
+        boolean controlled = lengthControlled();
+        double[] plain = new double[rows.length], ctrl = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            double own = stored.score()[rows[i]], other = otherScores[rows[i]];
+            plain[i] = controlled ? other : own;
+            ctrl[i] = controlled ? own : other;
+        }
+        int[] pp = places(plain), cp = places(ctrl);
+        List<LengthPlace> out = new ArrayList<>(rows.length);
+        for (int i = 0; i < rows.length; i++) {
+            out.add(new LengthPlace(index.candidateId(rows[i]), index.chars(rows[i]), plain[i], pp[i], ctrl[i], cp[i]));
+        }
+        out.sort(Comparator.comparingInt(LengthPlace::plainPlace));
+        return List.copyOf(out);
+    }
+
+    /** Place of each value when sorted descending (ties by position). */
+    private static int[] places(double[] v) {
+        Integer[] order = new Integer[v.length];
+        for (int i = 0; i < v.length; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> v[a] != v[b] ? Double.compare(v[b], v[a]) : Integer.compare(a, b));
+        int[] out = new int[v.length];
+        for (int k = 0; k < order.length; k++) out[order[k]] = k;
+        return out;
     }
 
     /** Margins across prompts in {@code bins} equal bins from 0 to the largest margin. */

@@ -23,11 +23,40 @@ import java.util.Optional;
  * @param lengthWarning    true when either ρ reaches {@value #LENGTH_WARNING}: the model may mostly reward verbosity
  * @param calibration      held-out P(GOOD) against GOOD/BAD gold (null without k-fold)
  * @param external         agreement with an external ONNX scorer, when one was compared
+ * @param length           length control: the mode asked for, whether it was applied, both rankings' ρ (null in old models)
+ * @param goldWeight       the gold weight used and, when it was chosen by cross-validation, the curve (null in old models)
+ * @param pairTargets      comparative LFs' pair targets the model was trained on
  */
 public record RewardMetrics(int folds, int labelledPrompts, int goldPairs, int goldLabels, int softLabels,
                             List<Comparison> comparisons, PairwiseAccuracy trainingAccuracy, double lengthSpearman,
                             double lengthSpearmanWithinPrompt, boolean lengthWarning, Calibration calibration,
-                            Training training, External external, List<String> notes) {
+                            Training training, External external, List<String> notes, Length length, GoldWeight goldWeight,
+                            int pairTargets) {
+
+    /**
+     * Length control of one fit. The plain model is fitted as before; the controlled one with length as an unpenalised
+     * nuisance covariate, scored with length at the prompt's median. The model's scores are the controlled ones when
+     * {@code applied}; the other ranking is kept beside them.
+     *
+     * @param mode       auto, on or off, as asked
+     * @param available  false when the features have no length columns (the text statistics are off)
+     */
+    public record Length(String mode, boolean applied, boolean available, double threshold, double plainSpearman,
+                         double plainSpearmanWithinPrompt, double controlledSpearman, double controlledSpearmanWithinPrompt,
+                         String reason) {
+    }
+
+    /** One gold weight's k-fold held-out pairwise accuracy on the gold pairs. */
+    public record GoldWeightPoint(String label, double weight, double accuracy) {
+    }
+
+    /**
+     * @param used   the weight the model was fitted with ("gold-only" or a number)
+     * @param chosen true when cross-validation chose it from the curve
+     * @param curve  per weight tried, in the grid's order (empty when the weight was given or there was no k-fold)
+     */
+    public record GoldWeight(String used, boolean chosen, List<GoldWeightPoint> curve) {
+    }
 
     public static final double LENGTH_WARNING = 0.6;
 

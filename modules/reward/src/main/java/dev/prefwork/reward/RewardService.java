@@ -57,7 +57,20 @@ public final class RewardService {
 
     /** What the features JSON holds besides the columns. */
     record StoredFeatures(List<FeatureColumn> columns, List<ExplanationGroup> explanations, String embeddingModelId,
-                          PcaLayout pca, List<String> notes) {
+                          PcaLayout pca, List<String> notes, String otherScores) {
+    }
+
+    /**
+     * Weak pairwise targets for the reward model's Bradley–Terry term: comparative labeling functions ("prefer the one
+     * that follows the format the prompt asks for") say which of two candidates of a prompt is better. The composition
+     * root supplies it; {@link #NONE} has none.
+     */
+    @FunctionalInterface
+    public interface PairTargetSource {
+        PairTargetSource NONE = progress -> List.of();
+
+        /** The current pair targets over the workspace's candidates (applying what is not applied, with progress). */
+        List<PairTarget> pairTargets(Progress progress);
     }
 
     /** Where the embedding components sit in the weights BLOB, after the scorer's parameters. */
@@ -69,6 +82,7 @@ public final class RewardService {
     private final LabelModelService labelModel;
     private final Function<String, EmbeddingModel> embeddingModels;
     private final Function<Path, PairScorer> externalScorers;
+    private final PairTargetSource pairTargetSource;
 
     private Rankings cachedRankings;
     private FeatureBuilder features;
@@ -79,7 +93,7 @@ public final class RewardService {
      * the labeling services and model openers of the other constructor.
      */
     public RewardService(Workspace workspace) {
-        this(workspace, null, null, null, null);
+        this(workspace, null, null, null, null, PairTargetSource.NONE);
     }
 
     /**
@@ -88,6 +102,14 @@ public final class RewardService {
      */
     public RewardService(Workspace workspace, LabelingService labeling, LabelModelService labelModel,
                          Function<String, EmbeddingModel> embeddingModels, Function<Path, PairScorer> externalScorers) {
+        this(workspace, labeling, labelModel, embeddingModels, externalScorers, PairTargetSource.NONE);
+    }
+
+    /** @param pairTargets the comparative LFs' pair targets, added to each fit's own (see {@link FitRequest#pairTargets()}) */
+    public RewardService(Workspace workspace, LabelingService labeling, LabelModelService labelModel,
+                         Function<String, EmbeddingModel> embeddingModels, Function<Path, PairScorer> externalScorers,
+                         PairTargetSource pairTargets) {
+        this.pairTargetSource = pairTargets == null ? PairTargetSource.NONE : pairTargets;
         this.workspace = workspace;
         this.labeling = labeling;
         this.labelModel = labelModel;
@@ -133,7 +155,10 @@ public final class RewardService {
             }
         }
 
-        RewardFitter.Outcome o = RewardFitter.fit(f, pairs, gold, request, external, externalId, progress);
+        List<PairTarget> targets = new ArrayList<>(request.pairTargets());
+        targets.addAll(pairTargetSource.pairTargets(progress));
+        progress.checkCancelled();
+        RewardFitter.Outcome o = RewardFitter.fit(f, pairs, gold, request.withPairTargets(targets), external, externalId, progress);
         progress.checkCancelled();
         progress.update(0, -1, "Saving the reward model");
         Scores scores = scores(f, o);
@@ -142,7 +167,8 @@ public final class RewardService {
                 request.lossWeights(), request.folds(), request.seed(), request.kind().equals(MlpScorer.KIND) ? request.hidden() : 0,
                 request.maxIterations(), externalId);
         StoredFeatures features = new StoredFeatures(f.matrix().columns(), f.matrix().explanations(), f.embeddingModelId(),
-                f.pca() == null ? null : new PcaLayout(f.pca().dimension(), f.pca().components()), o.metrics().notes());
+                f.pca() == null ? null : new PcaLayout(f.pca().dimension(), f.pca().components()), o.metrics().notes(),
+                o.otherScores() == null ? null : encode(o.otherScores()));
         long[] versions = f.votes() == null ? new long[0]
                 : f.votes().columns().stream().mapToLong(c -> c.versionId()).toArray();
         long elapsed = (System.nanoTime() - t0) / 1_000_000;
@@ -150,7 +176,7 @@ public final class RewardService {
                 json(o.metrics()), f.labelModelRun() == null ? null : f.labelModelRun().id(), versions, f.candidateSet(), goldKey,
                 elapsed, scores));
         RewardModel model = model(workspace.rewardModels().get(id).orElseThrow());
-        cachedRankings = Rankings.of(model, scores);
+        cachedRankings = Rankings.of(model, scores, otherScores(id));
         if (request.updateReviewQueue()) {
             Rankings.Weighted w = cachedRankings.weigh(java.util.Map.of());
             List<ReviewRepository.Flag> flags = new ArrayList<>();
@@ -176,7 +202,8 @@ public final class RewardService {
         int n = x.rows(), groups = x.explanations().size();
         int[] groupOf = x.explanationOfColumn();
         float[] contributions = new float[n * groups];
-        o.scorer().contributions(x, o.theta(), groupOf, groups, contributions);
+        // on the matrix the scores come from: with length control, length is at the median and explains no ranking
+        o.scorer().contributions(o.scoring(), o.theta(), groupOf, groups, contributions);
         float[] score = new float[n], pGood = new float[n];
         for (int r = 0; r < n; r++) {
             score[r] = (float) o.scores()[r];
@@ -200,7 +227,7 @@ public final class RewardService {
                 }
             }
             if (rows.isEmpty()) continue;
-            FeatureMatrix sub = subset(x, rows);
+            FeatureMatrix sub = subset(o.scoring(), rows);
             float[] c = new float[rows.size() * groups];
             o.scorer().contributions(sub, o.foldTheta()[k], groupOf, groups, c);
             for (int i = 0; i < rows.size(); i++) System.arraycopy(c, i * groups, oofContrib, at.get(i) * groups, groups);
@@ -276,7 +303,7 @@ public final class RewardService {
         Optional<RewardModel> m = latest();
         if (m.isEmpty()) return Optional.empty();
         if (cachedRankings == null || cachedRankings.model().id() != m.get().id()) {
-            cachedRankings = Rankings.of(m.get(), scoresOf(m.get()));
+            cachedRankings = Rankings.of(m.get(), scoresOf(m.get()), otherScores(m.get().id()));
         }
         return Optional.of(cachedRankings.withModel(m.get()));
     }
@@ -319,6 +346,26 @@ public final class RewardService {
                 features.columns(), features.explanations(), Arrays.copyOf(m.weights(), size), parse(m.metricsJson(), RewardMetrics.class),
                 m.labelModelRunId(), m.lfVersionIds(), m.candidateSet(), m.goldKey(), m.rows(), features.embeddingModelId(),
                 features.notes() == null ? List.of() : features.notes(), staleness(m));
+    }
+
+    /** The other ranking's scores stored with a model (see {@link RewardFitter.Outcome#otherScores()}), or null. */
+    private float[] otherScores(long modelId) {
+        return workspace.rewardModels().get(modelId).map(m -> parse(m.featuresJson(), StoredFeatures.class).otherScores())
+                .map(RewardService::decode).orElse(null);
+    }
+
+    /** Floats as base64 (little-endian): the other ranking rides in the features JSON, so no schema change. */
+    static String encode(double[] v) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(v.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (double d : v) b.putFloat((float) d);
+        return java.util.Base64.getEncoder().encodeToString(b.array());
+    }
+
+    static float[] decode(String s) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(java.util.Base64.getDecoder().decode(s)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        float[] out = new float[b.remaining() / 4];
+        for (int i = 0; i < out.length; i++) out[i] = b.getFloat();
+        return out;
     }
 
     // ---- JSON ---------------------------------------------------------------------------------------------------

@@ -144,7 +144,9 @@ class RewardServiceTest {
     @Test
     void aCorrectionInTheReviewQueueBecomesGoldThatTheNextFitUses() {
         try (Workspace other = DemoData.workspace(tmp.resolve("loop")); DemoData.Services s = DemoData.services(other, tmp.resolve("home3"))) {
-            RewardModel before = s.reward().fit(DemoData.request(), Progress.NONE);
+            // the same settings both times (auto length control and gold weight could choose differently after the correction)
+            FitRequest request = DemoData.request().withLengthControl(LengthControl.OFF).withGoldWeight(1);
+            RewardModel before = s.reward().fit(request, Progress.NONE);
             // an unlabelled prompt the model is unsure about, from the queue the fit filled
             ReviewRepository.ReviewItem item = other.reviews().list().stream()
                     .filter(i -> i.reason().startsWith("least sure")).findFirst().orElseThrow();
@@ -159,7 +161,7 @@ class RewardServiceTest {
             assertThat(other.reviews().get(item.promptId()).orElseThrow().reviewed()).isTrue();
             assertThat(s.reward().latest().orElseThrow().staleness().reason()).contains("your gold changed");
 
-            RewardModel after = s.reward().fit(DemoData.request(), Progress.NONE);
+            RewardModel after = s.reward().fit(request, Progress.NONE);
             assertThat(after.stale()).isFalse();
             assertThat(after.metrics().labelledPrompts()).isEqualTo(before.metrics().labelledPrompts() + 1);
             assertThat(after.metrics().goldPairs()).isEqualTo(before.metrics().goldPairs() + 2 * ranking.candidates().size() - 3);

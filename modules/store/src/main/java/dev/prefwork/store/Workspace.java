@@ -42,7 +42,7 @@ public final class Workspace implements AutoCloseable {
     public static final String DB_NAME = "workspace";
 
     /** The newest migration in db/migration; a test keeps it equal to the highest V&lt;n&gt; file there. */
-    private static final int SCHEMA_VERSION = 11;
+    private static final int SCHEMA_VERSION = 12;
 
     /** A method, not a constant, so a test compiled against an older value cannot keep a stale inlined copy. */
     static int schemaVersion() {
@@ -311,6 +311,10 @@ public final class Workspace implements AutoCloseable {
     public LabelingFunctionRepository labelingFunctions() { return new LabelingFunctionRepository(jdbc); }
 
     public LfVoteRepository lfVotes() { return new LfVoteRepository(jdbc); }
+
+    public LfPairVoteRepository lfPairVotes() { return new LfPairVoteRepository(jdbc); }
+
+    public JudgeVerdictRepository judgeVerdicts() { return new JudgeVerdictRepository(jdbc); }
 
     public SettingsRepository settings() { return new SettingsRepository(jdbc); }
 

@@ -99,7 +99,6 @@ public final class OpenAiTestServer implements AutoCloseable {
     private volatile boolean honorsN = true;
     private volatile long latencyMillis;
     private volatile String requiredKey;
-    private volatile java.util.function.Function<Request, String> scriptedAnswers;
     private final Queue<Fault> nextFaults = new ConcurrentLinkedQueue<>();
     private final List<Map.Entry<Predicate<Request>, Fault>> rules = new CopyOnWriteArrayList<>();
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
@@ -181,6 +180,17 @@ public final class OpenAiTestServer implements AutoCloseable {
         return this;
     }
 
+    private volatile java.util.function.Function<Request, String> scripted;
+
+    /**
+     * Scripted answers: the text of every choice of a completion request is {@code answerer}'s reply to it (a judge
+     * test's "Yes", "7/10", "[[B]]", a refusal or a malformed answer); null from it falls back to the default answer.
+     */
+    public OpenAiTestServer answerWith(java.util.function.Function<Request, String> answerer) {
+        scripted = answerer;
+        return this;
+    }
+
     /** Every request received so far (completions and model lists), in arrival order. */
     public List<Request> requests() {
         synchronized (requests) {
@@ -201,16 +211,6 @@ public final class OpenAiTestServer implements AutoCloseable {
     /** The most requests that were being handled at the same moment. */
     public int maxInFlight() {
         return maxInFlight.get();
-    }
-
-    /**
-     * Answers every completion request with {@code script}'s text (each of its n choices alike) instead of the echo of
-     * {@link #answer}; where it returns null, the echo. A judge test scripts verdicts (also malformed ones and refusals)
-     * from the request's prompt. Null: the echo again.
-     */
-    public OpenAiTestServer scriptAnswers(java.util.function.Function<Request, String> script) {
-        this.scriptedAnswers = script;
-        return this;
     }
 
     /** The text choice {@code index} of a reply to {@code prompt} says (what a test expects to find stored). */
@@ -300,9 +300,9 @@ public final class OpenAiTestServer implements AutoCloseable {
             ArrayNode choices = reply.putArray("choices");
             int tokens = 0;
             for (int i = 0; i < n; i++) {
-                java.util.function.Function<Request, String> script = scriptedAnswers;
-                String scripted = script == null ? null : script.apply(req);
-                String text = scripted != null ? scripted : answer(model, req.prompt(), i, seed);
+                java.util.function.Function<Request, String> script = scripted;
+                String text = script == null ? null : script.apply(req);
+                if (text == null) text = answer(model, req.prompt(), i, seed);
                 tokens += text.split("\\s+").length;
                 ObjectNode c = choices.addObject();
                 c.put("index", i);

@@ -138,7 +138,7 @@ class ComparisonServiceTest {
     @Test
     void serversAndAJudge() throws Exception {
         try (OpenAiTestServer server = OpenAiTestServer.start("base-m", "tuned-m", "judge-m")) {
-            server.scriptAnswers(req -> switch (req.body().path("model").asText()) {
+            server.answerWith(req -> switch (req.body().path("model").asText()) {
                 case "base-m" -> "short";
                 case "tuned-m" -> "a much longer and better answer";
                 // the judge prefers the longer output in either order, but refuses on prompts about hotels

@@ -22,6 +22,7 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
+import dev.prefwork.app.ui.correlations.CorrelationsPanel;
 import javafx.scene.control.Slider;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.TableColumn;
@@ -243,7 +244,8 @@ public final class LabelModelView implements Step.StepView {
         HBox bottom = new HBox(16, histBox, queueBox);
         queue.setPrefHeight(300);
 
-        VBox content = new VBox(12, figures, tableBox, aspects, bottom);
+        Node correlations = new CorrelationsPanel(vm.correlations()).node();
+        VBox content = new VBox(12, figures, correlations, tableBox, aspects, bottom);
         content.setPadding(new Insets(0, 12, 12, 0));
         ScrollPane scroll = new ScrollPane(content);
         scroll.setFitToWidth(true);

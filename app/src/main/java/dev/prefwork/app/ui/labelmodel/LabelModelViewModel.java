@@ -2,6 +2,7 @@ package dev.prefwork.app.ui.labelmodel;
 
 import dev.prefwork.app.AppLabeling;
 import dev.prefwork.app.ui.common.Notifier;
+import dev.prefwork.app.ui.correlations.CorrelationsViewModel;
 import dev.prefwork.app.ui.task.BackgroundTask;
 import dev.prefwork.app.ui.task.TaskExecutor;
 import dev.prefwork.app.ui.workspace.WorkspaceService;
@@ -12,6 +13,7 @@ import dev.prefwork.labeling.service.LabelModelService.FitRequest;
 import dev.prefwork.labeling.service.LabelModelService.PriorSource;
 import dev.prefwork.labeling.service.LabelModelService.UncertainCandidate;
 import dev.prefwork.labeling.service.LabelingService;
+import dev.prefwork.labeling.service.LfCorrelationService;
 import dev.prefwork.store.StoredLf;
 import dev.prefwork.store.Workspace;
 import javafx.beans.property.BooleanProperty;
@@ -110,11 +112,25 @@ public final class LabelModelViewModel {
     private Workspace servicesFor;
     private LabelingService labeling;
     private LabelModelService service;
+    private final CorrelationsViewModel correlations;
 
     public LabelModelViewModel(WorkspaceService workspaces, TaskExecutor executor, Notifier notifier) {
         this.workspaces = workspaces;
         this.executor = executor;
         this.notifier = notifier;
+        // the Correlations panel (here and in the LF studio) shares this model's services and fit settings
+        this.correlations = new CorrelationsViewModel(workspaces, executor, notifier, new CorrelationsViewModel.Services() {
+            @Override
+            public LfCorrelationService correlations(Workspace ws) {
+                return correlationService(ws);
+            }
+
+            @Override
+            public LabelModelService labelModel(Workspace ws) {
+                return service(ws);
+            }
+        }, this::request);
+        correlations.setOnRefit(this::refresh);
         workspaces.workspaceProperty().addListener((o, a, b) -> refresh());
         workspaces.dataVersionProperty().addListener((o, a, b) -> refresh());
         refresh();
@@ -159,6 +175,9 @@ public final class LabelModelViewModel {
 
     public ObservableList<UncertainCandidate> leastCertain() { return leastCertain; }
 
+    /** The Correlations panel's view model (one, shown in this view and in the LF studio). */
+    public CorrelationsViewModel correlations() { return correlations; }
+
     /** The Compare step listens here: a least-certain candidate's prompt id. */
     public void setOnOpenPrompt(LongConsumer handler) {
         this.openHandler = handler == null ? id -> { } : handler;
@@ -201,6 +220,7 @@ public final class LabelModelViewModel {
             return new Loaded(fitted, s.leastCertain(QUEUE_SIZE), aspectCounts(ws));
         }).onSuccess(loaded -> {
             if (gen == generation) show(loaded);
+            correlations.refreshIfActive();
             notifier.success("Label model fitted", String.format(Locale.ROOT, "%s on %,d candidates in %d ms",
                     loaded.run().kind(), loaded.run().summary().rows(), loaded.run().elapsedMs()));
         }).onFinished(() -> fitting.set(false)));
@@ -312,6 +332,11 @@ public final class LabelModelViewModel {
             servicesFor = ws;
         }
         return service;
+    }
+
+    private synchronized LfCorrelationService correlationService(Workspace ws) {
+        LabelModelService s = service(ws);
+        return new LfCorrelationService(ws, labeling, s);
     }
 
     /** Releases the labeling engine. */

@@ -176,6 +176,10 @@ public final class LfStudioView implements Step.StepView {
         fromText.setId("lf-from-text");
         fromText.setTooltip(new Tooltip("Paste text from a response to start a keyword LF (Ctrl+Shift+K)"));
         fromText.setOnAction(e -> keywordFromText());
+        Button pairJudge = new Button("Compare or ask a model…");
+        pairJudge.setId("new-pair-judge-lf");
+        pairJudge.setTooltip(new Tooltip("A comparative LF (prefer one of two responses) or a model-judge LF (ask a model)"));
+        pairJudge.setOnAction(e -> PairJudgeLfDialog.show(vm.pairJudge(), pairJudge.getScene().getWindow()));
         Button apply = new Button("Apply all", Icons.of(Icons.TRAINING));
         apply.setId("apply-all");
         apply.getStyleClass().add(Styles.ACCENT);
@@ -188,7 +192,13 @@ public final class LfStudioView implements Step.StepView {
         exp.setId("lf-export");
         exp.setOnAction(e -> exportLibrary());
 
-        HBox bar = new HBox(search, newLf, fromText, new Spacer(), imp, exp, apply);
+        Button corr = new Button("Correlations…");
+        corr.setId("lf-correlations");
+        corr.setTooltip(new Tooltip("Which LFs vote alike, which follow response length, and how much of the label model they decide"));
+        corr.setOnAction(e -> showCorrelations());
+        corr.setVisible(vm.correlations() != null);
+        corr.setManaged(corr.isVisible());
+        HBox bar = new HBox(search, newLf, fromText, pairJudge, corr, new Spacer(), imp, exp, apply);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.getStyleClass().add("filter-bar");
         HBox.setHgrow(search, Priority.SOMETIMES);
@@ -196,6 +206,26 @@ public final class LfStudioView implements Step.StepView {
         VBox header = new VBox(titles, bar);
         header.getStyleClass().add("page-header");
         return header;
+    }
+
+    private javafx.stage.Stage correlationsWindow;
+
+    /** The Correlations panel (the same one as in the Label model view) in its own window. */
+    private void showCorrelations() {
+        if (correlationsWindow == null) {
+            javafx.stage.Stage w = new javafx.stage.Stage();
+            w.setTitle("Correlations between labeling functions");
+            w.initOwner(window());
+            ScrollPane scroll = new ScrollPane(new dev.prefwork.app.ui.correlations.CorrelationsPanel(vm.correlations()).node());
+            scroll.setFitToWidth(true);
+            scroll.setPadding(new javafx.geometry.Insets(12));
+            javafx.scene.Scene scene = new javafx.scene.Scene(scroll, 1180, 760);
+            if (root.getScene() != null) scene.getStylesheets().setAll(root.getScene().getStylesheets());
+            w.setScene(scene);
+            correlationsWindow = w;
+        }
+        correlationsWindow.show();
+        correlationsWindow.toFront();
     }
 
     private void keywordFromText() {

@@ -565,6 +565,28 @@ public final class LfStudioViewModel {
     private record Loaded(LfApplyReport report, Set<String> lists) {
     }
 
+    private dev.prefwork.app.ui.correlations.CorrelationsViewModel correlations;
+
+    /** The Correlations panel's view model (the Label model view's; set by the composition root). */
+    public void setCorrelations(dev.prefwork.app.ui.correlations.CorrelationsViewModel c) {
+        this.correlations = c;
+    }
+
+    public dev.prefwork.app.ui.correlations.CorrelationsViewModel correlations() {
+        return correlations;
+    }
+
+    private PairJudgeLfViewModel pairJudge;
+
+    /** The form for comparative and model-judge LFs (one per studio, so a typed API key lasts the session). */
+    public PairJudgeLfViewModel pairJudge() {
+        if (pairJudge == null) {
+            pairJudge = new PairJudgeLfViewModel(() -> service, workspaces::workspace, executor, notifier, () -> applyAll(true),
+                    dev.prefwork.app.OpenAiJudgeBackend.fromEnvironment());
+        }
+        return pairJudge;
+    }
+
     /** Closes the LF engine (on exit). */
     public void close() {
         if (service != null) service.close();

@@ -1,6 +1,8 @@
 package dev.prefwork.app.ui.rankings;
 
 import atlantafx.base.theme.Styles;
+import dev.prefwork.reward.LengthControl;
+import dev.prefwork.reward.RewardMetrics;
 import dev.prefwork.app.ui.rankings.RankingsViewModel.AspectWeight;
 import dev.prefwork.app.ui.rankings.RankingsViewModel.Bin;
 import dev.prefwork.app.ui.rankings.RankingsViewModel.CandidateRow;
@@ -190,11 +192,30 @@ public final class RankingsView implements Step.StepView {
         folds.getValueFactory().valueProperty().addListener((o, a, b) -> vm.foldsProperty().set(b));
         l2.setMaxWidth(Double.MAX_VALUE);
         folds.setMaxWidth(Double.MAX_VALUE);
+        ComboBox<LengthControl> lengthControl = new ComboBox<>();
+        lengthControl.setId("rk-length-control");
+        lengthControl.getItems().setAll(LengthControl.values());
+        lengthControl.valueProperty().bindBidirectional(vm.lengthControlProperty());
+        lengthControl.setConverter(new StringConverter<>() {
+            @Override public String toString(LengthControl c) {
+                return c == null ? "" : switch (c) {
+                    case AUTO -> "Auto";
+                    case ON -> "On";
+                    case OFF -> "Off";
+                };
+            }
+            @Override public LengthControl fromString(String s) { return LengthControl.AUTO; }
+        });
+        lengthControl.setMaxWidth(Double.MAX_VALUE);
+        lengthControl.setTooltip(wide("Length control fits with response length as a nuisance and scores every candidate as if it had"
+                + " its prompt's median length, so a longer answer does not win for being longer. Auto turns it on when the plain"
+                + " model's scores follow length within prompts (Spearman ≥ " + LengthControl.AUTO_THRESHOLD + ")."));
         GridPane form = new GridPane();
         form.setHgap(8);
         form.setVgap(6);
         form.addRow(0, fixed(new Label("L2 strength")), l2);
         form.addRow(1, fixed(new Label("Folds (by prompt)")), folds);
+
         GridPane.setHgrow(l2, Priority.ALWAYS);
         GridPane.setHgrow(folds, Priority.ALWAYS);
 
@@ -250,6 +271,7 @@ public final class RankingsView implements Step.StepView {
                 muted("How much each aspect's LFs and label-model P(GOOD) count in the score. Rankings and the held-out accuracy update as you move them."),
                 weights, equal,
                 section("Model"), kind, form,
+                fixed(new Label("Length control")), lengthControl,
                 section("Features"), features,
                 section("Compare with"),
                 muted("An external ONNX reward model or classifier ranks the same candidates at the next fit."),
@@ -283,14 +305,16 @@ public final class RankingsView implements Step.StepView {
         fillFigures(figures);
         Label heldOut = small(vm.heldOutTextProperty(), "rk-held-out-text");
         Label length = small(vm.lengthTextProperty(), "rk-length-text");
+        Label lengthControl = small(vm.lengthControlTextProperty(), "rk-length-control-text");
+        lengthControl.setMinWidth(0);
         FlowPane lines = new FlowPane(16, 2, heldOut, length);
-        VBox top = new VBox(4, figures, lines);
+        VBox top = new VBox(4, figures, lines, lengthControl);
 
         tabs.setId("rk-tabs");
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         Tab rankings = new Tab("Rankings", rankingsTab());
         rankings.setId("rk-tab-rankings");
-        Tab charts = new Tab("Margins & calibration", chartsTab());
+        Tab charts = new Tab("Margins, calibration & gold weight", chartsTab());
         charts.setId("rk-tab-charts");
         Tab review = new Tab("Needs review", reviewTab());
         review.setId("rk-tab-review");
@@ -419,6 +443,32 @@ public final class RankingsView implements Step.StepView {
         margin.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.TEXT_MUTED);
         box.getChildren().addAll(prompt, margin);
         for (CandidateRow c : d.candidates()) box.getChildren().add(candidate(c));
+        if (!d.lengthRows().isEmpty()) box.getChildren().add(lengthSideBySide(d.lengthRows()));
+    }
+
+    /** The prompt's candidates ranked plain and length-controlled, side by side: where length alone moved a candidate. */
+    private Node lengthSideBySide(List<RankingsViewModel.LengthRow> rows) {
+        GridPane grid = new GridPane();
+        grid.setId("rk-length-side-by-side");
+        grid.setHgap(14);
+        grid.setVgap(3);
+        grid.addRow(0, muted("Rank"), muted("Plain"), muted("Length-controlled (length at the prompt's median)"));
+        List<RankingsViewModel.LengthRow> byControlled = rows.stream()
+                .sorted(java.util.Comparator.comparingInt(RankingsViewModel.LengthRow::controlledRank)).toList();
+        for (int i = 0; i < rows.size(); i++) {
+            RankingsViewModel.LengthRow plain = rows.get(i), ctrl = byControlled.get(i);
+            Label p = new Label(String.format(Locale.ROOT, "candidate %d · %,d chars", plain.position(), plain.chars()));
+            Label c = new Label(String.format(Locale.ROOT, "candidate %d · %,d chars", ctrl.position(), ctrl.chars()));
+            if (ctrl.candidateId() != plain.candidateId()) c.getStyleClass().add(Styles.ACCENT);
+            c.setTooltip(wide(ctrl.preview()));
+            p.setTooltip(wide(plain.preview()));
+            grid.addRow(i + 1, muted("#" + (i + 1)), p, c);
+        }
+        grid.setMinWidth(0);
+        VBox box = new VBox(4, section("Plain vs length-controlled ranking"),
+                small(vm.lengthControlTextProperty(), "rk-length-side-text"), grid);
+        box.setPadding(new Insets(8, 0, 0, 0));
+        return box;
     }
 
     private Node candidate(CandidateRow c) {
@@ -550,7 +600,32 @@ public final class RankingsView implements Step.StepView {
         HBox.setHgrow(right, Priority.ALWAYS);
         left.setPrefWidth(400);
         right.setPrefWidth(400);
-        HBox charts = new HBox(16, left, right);
+        CategoryAxis gx = new CategoryAxis();
+        gx.setLabel("weight of your gold vs the weak labels");
+        NumberAxis gy = new NumberAxis();
+        gy.setLabel("held-out pairwise accuracy");
+        gy.setForceZeroInRange(false);
+        LineChart<String, Number> goldCurve = new LineChart<>(gx, gy);
+        goldCurve.setId("rk-gold-weight-curve");
+        goldCurve.setAnimated(false);
+        goldCurve.setLegendVisible(false);
+        goldCurve.setMinHeight(220);
+        Runnable fillGold = () -> {
+            XYChart.Series<String, Number> s = new XYChart.Series<>();
+            for (RewardMetrics.GoldWeightPoint pt : vm.goldWeightCurve()) {
+                if (!Double.isNaN(pt.accuracy())) s.getData().add(new XYChart.Data<>(pt.label(), pt.accuracy()));
+            }
+            goldCurve.getData().setAll(List.of(s));
+        };
+        vm.goldWeightCurve().addListener((ListChangeListener<RewardMetrics.GoldWeightPoint>) c -> fillGold.run());
+        fillGold.run();
+        VBox gold = new VBox(4, section("Gold weight (cross-validation)"), small(vm.goldWeightTextProperty(), "rk-gold-weight-text"),
+                goldCurve);
+        VBox.setVgrow(goldCurve, Priority.ALWAYS);
+        HBox.setHgrow(gold, Priority.ALWAYS);
+        gold.setPrefWidth(400);
+        for (Region r : List.of(left, right, gold, hist, reliability, goldCurve)) r.setMinWidth(0);
+        HBox charts = new HBox(16, left, right, gold);
         Label external = small(vm.externalTextProperty(), "rk-external-text");
         Label notes = small(vm.notesTextProperty(), "rk-notes");
         VBox box = new VBox(8, charts, external, notes);

@@ -15,6 +15,7 @@ import dev.prefwork.inference.ScoringService;
 import dev.prefwork.labeling.service.LabelModelService;
 import dev.prefwork.labeling.service.LabelingService;
 import dev.prefwork.reward.FitRequest;
+import dev.prefwork.reward.LengthControl;
 import dev.prefwork.reward.Rankings;
 import dev.prefwork.reward.ReviewQueue;
 import dev.prefwork.reward.RewardMetrics;
@@ -115,9 +116,22 @@ public final class RankingsViewModel {
                                double external, int externalRank) {
     }
 
-    /** The selected prompt. */
+    /**
+     * A candidate's place in the plain and in the length-controlled ranking (1 = first), for the side-by-side view.
+     *
+     * @param position 1-based position among the prompt's candidates (the number Compare shows)
+     */
+    public record LengthRow(long candidateId, int position, int chars, int plainRank, int controlledRank, String preview) {
+    }
+
+    /**
+     * The selected prompt.
+     *
+     * @param lengthRows the candidates by their plain rank, with their length-controlled rank (empty when the model kept
+     *                   no second ranking)
+     */
     public record PromptDetail(long promptId, String sourceId, String category, String text, double margin, double topGap,
-                               List<CandidateRow> candidates, String review) {
+                               List<CandidateRow> candidates, String review, List<LengthRow> lengthRows) {
     }
 
     /** One bar of the margin histogram. */
@@ -142,6 +156,10 @@ public final class RankingsViewModel {
     private final ObjectProperty<Path> externalScorer = new SimpleObjectProperty<>(this, "externalScorer");
     private final ObjectProperty<String> embeddingModel = new SimpleObjectProperty<>(this, "embeddingModel", FeatureSpec.BUNDLED);
     private final ObservableList<AspectWeight> aspectWeights = FXCollections.observableArrayList();
+    private final ObjectProperty<LengthControl> lengthControl = new SimpleObjectProperty<>(this, "lengthControl", LengthControl.AUTO);
+    private final ReadOnlyStringWrapper lengthControlText = new ReadOnlyStringWrapper(this, "lengthControlText", "");
+    private final ReadOnlyStringWrapper goldWeightText = new ReadOnlyStringWrapper(this, "goldWeightText", "");
+    private final ObservableList<RewardMetrics.GoldWeightPoint> goldWeightCurve = FXCollections.observableArrayList();
 
     private final ReadOnlyObjectWrapper<ViewState> state = new ReadOnlyObjectWrapper<>(this, "state", ViewState.NO_WORKSPACE);
     private final ReadOnlyObjectWrapper<RewardModel> model = new ReadOnlyObjectWrapper<>(this, "model");
@@ -213,6 +231,18 @@ public final class RankingsViewModel {
 
     public ObservableList<AspectWeight> aspectWeights() { return aspectWeights; }
 
+    /** Length control of the next fit: auto (on when the plain model tracks length), on or off. */
+    public ObjectProperty<LengthControl> lengthControlProperty() { return lengthControl; }
+
+    /** What the shown model did about length, with both rankings' score–length correlation. */
+    public ReadOnlyStringProperty lengthControlTextProperty() { return lengthControlText.getReadOnlyProperty(); }
+
+    /** The gold weight the shown model used, and how it was chosen. */
+    public ReadOnlyStringProperty goldWeightTextProperty() { return goldWeightText.getReadOnlyProperty(); }
+
+    /** Held-out pairwise accuracy per gold weight tried (empty when the weight was not chosen by cross-validation). */
+    public ObservableList<RewardMetrics.GoldWeightPoint> goldWeightCurve() { return goldWeightCurve; }
+
     public ReadOnlyObjectProperty<ViewState> stateProperty() { return state.getReadOnlyProperty(); }
 
     public ReadOnlyObjectProperty<RewardModel> modelProperty() { return model.getReadOnlyProperty(); }
@@ -282,7 +312,8 @@ public final class RankingsViewModel {
             if (p.get()) groups.add(g);
         });
         return FitRequest.defaults().withKind(kind.get()).withL2(l2.get()).withFolds(Math.max(2, folds.get()))
-                .withFeatures(FeatureSpec.defaults().withGroups(groups).withEmbeddingModel(embeddingModel.get())).withExternalScorer(externalScorer.get());
+                .withFeatures(FeatureSpec.defaults().withGroups(groups).withEmbeddingModel(embeddingModel.get())).withExternalScorer(externalScorer.get())
+                .withLengthControl(lengthControl.get());
     }
 
     /** Fits in the background, stores the model, refills the review queue and shows it. */
@@ -438,9 +469,23 @@ public final class RankingsViewModel {
         externalText.set(x.external() == null ? "" : String.format(Locale.ROOT,
                 "External scorer %s: same top candidate on %s of prompts; rank correlation %.2f within prompts.",
                 x.external().scorerId(), pct(x.external().top1Agreement()), x.external().spearmanWithinPrompt()));
+        lengthControlText.set(lengthControlText(x.length()));
+        RewardMetrics.GoldWeight gw = x.goldWeight();
+        goldWeightCurve.setAll(gw == null ? List.of() : gw.curve());
+        goldWeightText.set(gw == null ? "" : gw.chosen()
+                ? "Gold weight " + gw.used() + ", chosen by cross-validation on your gold: the weight whose held-out pairwise accuracy is best."
+                : "Gold weight " + gw.used() + " (set; no cross-validation" + (x.folds() == 0 ? ": too few labelled prompts" : "") + ").");
         updateAspectWeights(m.aspects());
         state.set(ViewState.READY);
         weigh();
+    }
+
+    static String lengthControlText(RewardMetrics.Length l) {
+        if (l == null) return "";
+        if (!l.available()) return "Length control needs the Text statistics features (they hold the length it keeps at the median).";
+        return String.format(Locale.ROOT, "Length control %s (%s: %s). Score–length correlation within prompts: plain %.2f · length-controlled %.2f.",
+                l.applied() ? "ON: the scores hold length at each prompt's median" : "off", l.mode(), l.reason(),
+                l.plainSpearmanWithinPrompt(), l.controlledSpearmanWithinPrompt());
     }
 
     private void applyReview(List<ReviewRow> rows) {
@@ -619,8 +664,14 @@ public final class RankingsViewModel {
                     reasons(c.why()), reasons(c.lfs()), ext == null ? Double.NaN : ext.score(),
                     ext == null ? 0 : externalOrder.indexOf(c.candidateId()) + 1));
         }
+        List<LengthRow> lengthRows = new ArrayList<>();
+        for (Rankings.LengthPlace lp : r.lengthComparison(index)) {
+            Candidate cand = byId.get(lp.candidateId());
+            lengthRows.add(new LengthRow(lp.candidateId(), cand == null ? 0 : cand.position() + 1, lp.chars(), lp.plainPlace() + 1,
+                    lp.controlledPlace() + 1, cand == null ? "" : preview(cand.text())));
+        }
         return new PromptDetail(prompt.id(), prompt.sourceId(), prompt.category(), prompt.text(), ranking.margin(), ranking.topGap(),
-                List.copyOf(rows), reason);
+                List.copyOf(rows), reason, List.copyOf(lengthRows));
     }
 
     private static List<Reason> reasons(List<Rankings.Part> parts) {
@@ -658,6 +709,9 @@ public final class RankingsViewModel {
         modelText.set("");
         heldOutText.set("");
         lengthText.set("");
+        lengthControlText.set("");
+        goldWeightText.set("");
+        goldWeightCurve.clear();
         lengthWarning.set("");
         calibrationText.set("");
         notesText.set("");

@@ -21,6 +21,9 @@ import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.prefwork.reward.LengthControl;
+import dev.prefwork.reward.RewardMetrics;
+import javafx.scene.control.ComboBox;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxToolkit;
@@ -38,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ranks the expert's best first.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class RankingsUiTest extends FxTestSupport {
 
     @TempDir
@@ -78,6 +82,12 @@ class RankingsUiTest extends FxTestSupport {
 
     private void waitFitted() {
         try {
+            // a fit cross-validates six gold weights: allow for a busy machine
+            try {
+                org.testfx.util.WaitForAsyncUtils.waitFor(120, java.util.concurrent.TimeUnit.SECONDS, () -> fx(() -> !vm().fittingProperty().get()));
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("the fit did not end in 120 s", e);
+            }
             until(() -> vm().stateProperty().get() == ViewState.READY && !vm().fittingProperty().get() && vm().detailProperty().get() != null);
         } catch (AssertionError e) {
             throw new AssertionError("state " + fx(() -> vm().stateProperty().get()) + ", fitting " + fx(() -> vm().fittingProperty().get())
@@ -86,6 +96,7 @@ class RankingsUiTest extends FxTestSupport {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void fitRankExplainReweighThenFixARankingInTheReviewQueueAndRefit() {
         interact(() -> workbench.window().showStep(Workbench.RANKINGS));
         until(() -> vm().stateProperty().get() == ViewState.NOT_FITTED);
@@ -161,8 +172,8 @@ class RankingsUiTest extends FxTestSupport {
         assertThat(fx(() -> review.getItems().stream().filter(r -> r.promptId() == unsure.promptId()).findFirst().orElseThrow().reviewed()))
                 .isTrue();
         clickOn("#rk-refit");
-        until(() -> !vm().fittingProperty().get() && vm().modelProperty().get() != null && vm().modelProperty().get().id() != id);
         waitFitted();
+        until(() -> vm().modelProperty().get() != null && vm().modelProperty().get().id() != id);
         assertThat(fx(() -> lookup("#rk-stale-banner").query().isVisible())).isFalse();
         interact(() -> vm().select(unsure.promptId()));
         until(() -> vm().detailProperty().get().promptId() == unsure.promptId()
@@ -173,5 +184,49 @@ class RankingsUiTest extends FxTestSupport {
         assertThat(fx(() -> vm().modelProperty().get().metrics().labelledPrompts())).isEqualTo(25);
         Node detail = lookup("#rk-detail").query();
         assertThat(fx(() -> detail.lookupAll(".candidate-badge").stream().anyMatch(n -> "best".equals(((Label) n).getText())))).isTrue();
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void lengthControlShowsBothRankingsSideBySideAndTheGoldWeightCurve() {
+        interact(() -> workbench.window().showStep(Workbench.RANKINGS));
+        interact(() -> vm().embeddingModelProperty().set(Path.of("../modules/inference/src/test/resources/tiny-models/embedder")
+                .toAbsolutePath().toString()));
+        until(() -> vm().stateProperty().get() != ViewState.LOADING && vm().stateProperty().get() != ViewState.NO_WORKSPACE);
+        long before = fx(() -> vm().modelProperty().get() == null ? -1L : vm().modelProperty().get().id());
+        @SuppressWarnings("unchecked")
+        ComboBox<LengthControl> mode = lookup("#rk-length-control").queryAs(ComboBox.class);
+        assertThat(fx(mode::getValue)).isEqualTo(LengthControl.AUTO);
+        interact(() -> mode.setValue(LengthControl.ON));
+        assertThat(fx(() -> vm().request().lengthControl())).isEqualTo(LengthControl.ON);
+        interact(() -> lookup("#rk-tabs").queryAs(TabPane.class).getSelectionModel().select(0));
+        clickOn("#rk-fit");
+        waitFitted();
+        until(() -> vm().modelProperty().get() != null && vm().modelProperty().get().id() != before);
+
+        RewardMetrics.Length length = fx(() -> vm().modelProperty().get().metrics().length());
+        assertThat(length.applied()).isTrue();
+        assertThat(fx(() -> lookup("#rk-length-control-text").queryAs(Label.class).getText())).startsWith("Length control ON")
+                .contains(String.format(java.util.Locale.ROOT, "plain %.2f", length.plainSpearmanWithinPrompt()))
+                .contains(String.format(java.util.Locale.ROOT, "length-controlled %.2f", length.controlledSpearmanWithinPrompt()));
+        // the model's own order is the controlled one; the side-by-side lists the plain order beside it
+        List<RankingsViewModel.LengthRow> side = fx(() -> vm().detailProperty().get().lengthRows());
+        List<CandidateRow> rows = fx(() -> vm().detailProperty().get().candidates());
+        assertThat(side).hasSize(5).extracting(RankingsViewModel.LengthRow::plainRank).containsExactly(1, 2, 3, 4, 5);
+        for (CandidateRow c : rows) {
+            assertThat(side).filteredOn(l -> l.candidateId() == c.candidateId()).singleElement()
+                    .extracting(RankingsViewModel.LengthRow::controlledRank).isEqualTo(c.rank());
+        }
+        assertThat(fx(() -> lookup("#rk-length-side-by-side").queryAs(javafx.scene.layout.GridPane.class).getChildren().size()))
+                .isEqualTo(3 * 6);
+        // the gold weight, chosen by cross-validation, as a curve
+        assertThat(fx(() -> vm().goldWeightCurve().size())).isEqualTo(6);
+        assertThat(fx(() -> lookup("#rk-gold-weight-text").queryAs(Label.class).getText())).contains("chosen by cross-validation");
+        @SuppressWarnings("unchecked")
+        javafx.scene.chart.LineChart<String, Number> chart = lookup("#rk-gold-weight-curve").queryAs(javafx.scene.chart.LineChart.class);
+        assertThat(fx(() -> chart.getData().get(0).getData().size())).isEqualTo(6);
+        // the gold nearest-neighbour feature is among the reasons
+        assertThat(fx(() -> vm().modelProperty().get().columns()).stream().map(c -> c.key())).contains("gold_knn");
+        interact(() -> mode.setValue(LengthControl.AUTO));
     }
 }

@@ -63,7 +63,7 @@ class PairwiseJudgeTest {
     @Test
     void votesOnlyWhenBothOrdersAgreeAndCountsMalformedAnswers() {
         // per instruction: how the scripted judge behaves
-        server.scriptAnswers(req -> {
+        server.answerWith(req -> {
             String p = req.prompt();
             if (p.contains("Q1")) return "Output (" + positionOf(p, "GOOD") + ")";       // consistent: prefers the GOOD text
             if (p.contains("Q2")) return "Output (a)";                                    // position bias: always the first

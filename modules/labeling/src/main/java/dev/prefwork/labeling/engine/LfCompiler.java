@@ -79,6 +79,7 @@ final class LfCompiler {
     }
 
     Compiled compile(LfSpec spec) {
+        if (spec.pairLevel()) throw new IllegalArgumentException("a comparative or A/B judge LF votes on pairs of candidates, not on one");
         boolean[] scope = null;
         if (spec.promptScope() != null) {
             RowTest s = compile(spec.promptScope(), Side.PROMPT);

@@ -116,6 +116,17 @@ public final class LfEngine implements AutoCloseable {
         return corpus;
     }
 
+    /** A per-candidate measure in corpus row order (computed once per corpus and shared with the LFs). */
+    public float[] measure(CandidateMeasure measure, dev.prefwork.core.Progress progress) {
+        return switch (measure) {
+            case CHARS -> features.length(Features.Side.RESPONSE, dev.prefwork.labeling.lf.Condition.LengthUnit.CHARS, progress);
+            case WORDS -> features.length(Features.Side.RESPONSE, dev.prefwork.labeling.lf.Condition.LengthUnit.WORDS, progress);
+            case READABILITY -> features.flesch(Features.Side.RESPONSE, progress);
+            case REPETITION -> features.repetition(Features.Side.RESPONSE, Features.BUNDLE_N, progress);
+            case PROMPT_OVERLAP -> features.promptOverlap(progress);
+        };
+    }
+
     public Config config() {
         return config;
     }
@@ -135,9 +146,17 @@ public final class LfEngine implements AutoCloseable {
 
     /** As {@link #validate(LfSpec)}, without an engine: the phrase lists and providers of {@code config}. */
     public static List<SpecError> validate(LfSpec spec, Config config) {
-        List<SpecError> errors = new ArrayList<>(new LfValidator(config.phraseLists().names(), config.providers().keySet()).validate(spec));
+        // the judge provider is internal (a judge LF's cached answers), not a template the expert names
+        Set<String> named = new HashSet<>(config.providers().keySet());
+        boolean[] judged = {false};
+        forEach(spec, c -> judged[0] |= c instanceof Condition.ModelScore m && JUDGE_PROVIDER.equals(m.provider()));
+        if (!judged[0]) named.remove(JUDGE_PROVIDER); // (a judge LF's effective spec, as apply validates it, keeps it)
+        List<SpecError> errors = new ArrayList<>(new LfValidator(config.phraseLists().names(), named).validate(spec));
+        if (errors.isEmpty() && spec.kindOrDefault() == LfSpec.Kind.JUDGE && !config.providers().containsKey(JUDGE_PROVIDER)) {
+            errors.add(new SpecError("judge", "judge LFs are not available here (no judge model support is installed)"));
+        }
         if (errors.isEmpty()) {
-            forEach(spec, c -> {
+            forEach(effective(spec), c -> {
                 if (c instanceof Condition.ModelScore m) {
                     ModelScoreProvider p = config.providers().get(m.provider());
                     if (p != null && m.params() != null) errors.addAll(p.validate(m.params()).stream().map(e -> e.under("params")).toList());
@@ -159,7 +178,7 @@ public final class LfEngine implements AutoCloseable {
     /** {@link #contextKey(LfSpec)} under {@code cfg}, without an engine (checking stored votes needs no corpus). */
     public static String contextKey(LfSpec spec, Config cfg) {
         Set<String> parts = new TreeSet<>();
-        forEach(spec, c -> {
+        forEach(effective(spec), c -> {
             if (c instanceof Condition.PhraseList p && p.list() != null && cfg.phraseLists().has(p.list())) {
                 parts.add("phrases:" + p.list() + ":" + cfg.phraseLists().fingerprint(p.list()));
             } else if (c instanceof Condition.ModelScore m && m.provider() != null) {
@@ -173,7 +192,25 @@ public final class LfEngine implements AutoCloseable {
 
     /** The cache key: everything that decides the votes, and nothing else (not the name, aspect or description). */
     String columnKey(LfSpec spec) {
-        return LfJson.write(new LfSpec(null, null, spec.vote(), null, spec.promptScope(), spec.when())) + "|" + contextKey(spec);
+        LfSpec e = effective(spec);
+        return LfJson.write(new LfSpec(null, null, e.vote(), null, e.promptScope(), e.when(), e.kind(), e.ratio(), e.judge()))
+                + "|" + contextKey(spec);
+    }
+
+    /** The {@code model_score} provider that reads a judge LF's cached answers (registered by the labeling service). */
+    public static final String JUDGE_PROVIDER = "judge";
+
+    /**
+     * The spec the engine evaluates: a pointwise judge LF is a {@code model_score} over its cached answers (the
+     * provider {@value #JUDGE_PROVIDER} never asks the model: a judge job does, explicitly), everything else itself.
+     */
+    public static LfSpec effective(LfSpec spec) {
+        if (spec == null || spec.kindOrDefault() != LfSpec.Kind.JUDGE || spec.judge() == null || spec.judge().pairwise()) return spec;
+        LfSpec.Judge j = spec.judge();
+        com.fasterxml.jackson.databind.node.ObjectNode params = LfJson.mapper().createObjectNode();
+        params.put("key", dev.prefwork.labeling.judge.JudgeKey.of(j));
+        return new LfSpec(spec.name(), spec.aspect(), spec.vote(), spec.description(), spec.promptScope(),
+                new Condition.ModelScore(JUDGE_PROVIDER, params, j.min(), j.max()));
     }
 
     /** Puts votes computed earlier (read back from the store) into the cache, so applying the spec costs nothing. */
@@ -198,8 +235,9 @@ public final class LfEngine implements AutoCloseable {
      * evaluated together in one parallel pass over the rows. An invalid or failing spec gives an all-abstain
      * column with its error, never an exception. Cancelling leaves the cache as it was.
      */
-    public synchronized ApplyResult apply(List<LfSpec> specs, Progress progress) {
+    public synchronized ApplyResult apply(List<LfSpec> given, Progress progress) {
         long t0 = System.nanoTime();
+        List<LfSpec> specs = given.stream().map(LfEngine::effective).toList();
         int m = specs.size();
         byte[][] columns = new byte[m][];
         Column[] status = new Column[m];
@@ -304,8 +342,9 @@ public final class LfEngine implements AutoCloseable {
      * LFs, without the one being edited) and the gold, plus example hits with spans, near misses and gold
      * disagreements. The column is cached, so saving and applying the spec afterwards costs nothing.
      */
-    public synchronized LfPreview preview(LfSpec spec, PreviewRequest request, Progress progress) {
+    public synchronized LfPreview preview(LfSpec given, PreviewRequest request, Progress progress) {
         long t0 = System.nanoTime();
+        LfSpec spec = effective(given);
         int n = corpus.size();
         List<SpecError> errors = validate(spec);
         if (!errors.isEmpty()) return LfPreview.invalid(errors, n);
@@ -430,8 +469,9 @@ public final class LfEngine implements AutoCloseable {
      * The spans {@code spec} matches in candidate {@code row} (empty when it does not vote there, or its template
      * has no span): the Compare view's highlight for one LF.
      */
-    public synchronized List<Span> spans(LfSpec spec, int row, Progress progress) {
-        if (!validate(spec).isEmpty()) return List.of();
+    public synchronized List<Span> spans(LfSpec given, int row, Progress progress) {
+        LfSpec spec = effective(given);
+        if (!validate(spec).isEmpty() || spec.pairLevel()) return List.of();
         Compiled lf = compiler(progress).compile(spec);
         if (!lf.fires(row)) return List.of();
         List<Span> spans = new ArrayList<>();

@@ -22,18 +22,25 @@ public record LfLibrary(String format, Integer version, List<Entry> lfs) {
     /** One LF of a library: its spec fields plus whether it is enabled (absent: enabled). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Entry(String name, String aspect, Verdict vote, String description, Condition promptScope,
-                        Condition when, Boolean enabled) {
+                        Condition when, LfSpec.Kind kind, LfSpec.Ratio ratio, LfSpec.Judge judge, Boolean enabled) {
 
         public Entry {
             enabled = enabled == null || enabled;
+            if (kind == LfSpec.Kind.CANDIDATE) kind = null;
+        }
+
+        /** An ordinary per-candidate LF. */
+        public Entry(String name, String aspect, Verdict vote, String description, Condition promptScope, Condition when, Boolean enabled) {
+            this(name, aspect, vote, description, promptScope, when, null, null, null, enabled);
         }
 
         public static Entry of(LfSpec spec, boolean enabled) {
-            return new Entry(spec.name(), spec.aspect(), spec.vote(), spec.description(), spec.promptScope(), spec.when(), enabled);
+            return new Entry(spec.name(), spec.aspect(), spec.vote(), spec.description(), spec.promptScope(), spec.when(),
+                    spec.kind(), spec.ratio(), spec.judge(), enabled);
         }
 
         public LfSpec spec() {
-            return new LfSpec(name, aspect, vote, description, promptScope, when);
+            return new LfSpec(name, aspect, vote, description, promptScope, when, kind, ratio, judge);
         }
     }
 }

@@ -70,13 +70,70 @@ public final class LfValidator {
         }
         int[] nodes = {0};
         if (spec.promptScope() != null) condition(spec.promptScope(), "prompt_scope", Target.PROMPT, 1, nodes, errors);
-        if (spec.when() == null) {
-            errors.add(new SpecError("when", "add a condition: when should the LF vote?"));
-        } else {
-            condition(spec.when(), "when", Target.RESPONSE, 1, nodes, errors);
+        switch (spec.kindOrDefault()) {
+            case CANDIDATE -> {
+                if (spec.ratio() != null) errors.add(new SpecError("ratio", "a length ratio belongs to a comparative LF (\"kind\": \"comparative\")"));
+                if (spec.judge() != null) errors.add(new SpecError("judge", "a model question belongs to a judge LF (\"kind\": \"judge\")"));
+                if (spec.when() == null) {
+                    errors.add(new SpecError("when", "add a condition: when should the LF vote?"));
+                } else {
+                    condition(spec.when(), "when", Target.RESPONSE, 1, nodes, errors);
+                }
+            }
+            case COMPARATIVE -> {
+                if (spec.judge() != null) errors.add(new SpecError("judge", "a model question belongs to a judge LF (\"kind\": \"judge\")"));
+                if (spec.when() == null && spec.ratio() == null) {
+                    errors.add(new SpecError("when", "add a condition (prefer the candidate that matches it over one that does not) or a length ratio"));
+                } else if (spec.when() != null && spec.ratio() != null) {
+                    errors.add(new SpecError("ratio", "a comparative LF compares by a condition or by a length ratio, not both"));
+                } else if (spec.when() != null) {
+                    condition(spec.when(), "when", Target.RESPONSE, 1, nodes, errors);
+                } else if (spec.ratio().min() == null || spec.ratio().min().isNaN() || spec.ratio().min() < 1 || spec.ratio().min() > 1000) {
+                    errors.add(new SpecError("ratio.min", "how many times as long the other must be: a number from 1 to 1000"));
+                }
+            }
+            case JUDGE -> {
+                if (spec.when() != null) errors.add(new SpecError("when", "a judge LF asks a model; it has no condition (use the prompt scope to limit it)"));
+                if (spec.ratio() != null) errors.add(new SpecError("ratio", "a length ratio belongs to a comparative LF"));
+                if (spec.judge() == null) errors.add(new SpecError("judge", "say which model to ask and what"));
+                else judge(spec.judge(), errors);
+            }
         }
         if (nodes[0] > MAX_NODES) errors.add(new SpecError("", "an LF has at most " + MAX_NODES + " conditions; split it"));
         return errors;
+    }
+
+    public static final int MAX_TEMPLATE_CHARS = 20_000;
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private static void judge(LfSpec.Judge j, List<SpecError> errors) {
+        if (j.baseUrl() == null || !j.baseUrl().strip().matches("(?i)https?://\\S+")) {
+            errors.add(new SpecError("judge.base_url", "the server's address, e.g. http://localhost:8000/v1"));
+        }
+        if (j.model() == null || j.model().isBlank()) errors.add(new SpecError("judge.model", "the model name the server knows"));
+        if (j.apiKeyEnv() != null && !ENV_NAME.matcher(j.apiKeyEnv()).matches()) {
+            errors.add(new SpecError("judge.api_key_env", "give the name of the environment variable that holds the key, not the key"));
+        }
+        String t = j.template();
+        if (t == null || t.isBlank()) {
+            errors.add(new SpecError("judge.template", "write the question to ask the model"));
+        } else if (t.length() > MAX_TEMPLATE_CHARS) {
+            errors.add(new SpecError("judge.template", "a template is at most " + MAX_TEMPLATE_CHARS + " characters"));
+        } else if (j.pairwise()) {
+            if (!t.contains("{response_a}") || !t.contains("{response_b}")) {
+                errors.add(new SpecError("judge.template", "an A/B question shows both responses: put {response_a} and {response_b} in it"));
+            }
+        } else if (!t.contains("{response}")) {
+            errors.add(new SpecError("judge.template", "put {response} where the response goes"));
+        }
+        if (j.maxTokens() < 1 || j.maxTokens() > 4096) errors.add(new SpecError("judge.max_tokens", "must be between 1 and 4096"));
+        switch (j.answer()) {
+            case YES_NO -> range(j.min(), j.max(), "judge", 0, 1, errors);
+            case SCORE -> range(j.min(), j.max(), "judge", 1, 10, errors);
+            case AB -> {
+                if (j.min() != null || j.max() != null) errors.add(new SpecError("judge.min", "an A/B answer has no threshold: it votes when both orders agree"));
+            }
+        }
     }
 
     /** Validates a condition on its own (as the response condition), paths relative to it. */

@@ -26,6 +26,8 @@ import dev.prefwork.labeling.model.FittedLabelModel;
 import dev.prefwork.labeling.model.LabelModel;
 import dev.prefwork.labeling.model.LabelModels;
 import dev.prefwork.labeling.model.LfEstimate;
+import dev.prefwork.labeling.model.LfGroup;
+import dev.prefwork.labeling.model.MergedFit;
 import dev.prefwork.labeling.model.LogLinearModel;
 import dev.prefwork.labeling.model.MajorityVote;
 import dev.prefwork.labeling.model.MajorityVoteModel;
@@ -164,7 +166,8 @@ public final class LabelModelService {
         ClassPrior prior = prior(request.prior(), gold);
         FitOptions options = FitOptions.defaults().withClassPrior(prior);
         List<String> aspects = votes.columns().stream().map(LfVotes.Column::aspect).toList();
-        AspectFit fit = new AspectLabelModel(model).fit(votes.matrix(), aspects, options);
+        List<LfGroups.Group> groups = LfGroups.read(workspace);
+        AspectFit fit = new AspectLabelModel(model).fit(votes.matrix(), aspects, LfGroups.columns(groups, votes.columns()), options);
         progress.checkCancelled();
         progress.update(2, 4, "Predicting P(GOOD)");
         Map<String, Double> weights = new LinkedHashMap<>();
@@ -200,6 +203,8 @@ public final class LabelModelService {
         params.put("seed", options.seed());
         params.putAll(fit.aspects().stream().filter(a -> !a.fallback() && a.model().kind().equals(model.kind()))
                 .findFirst().map(a -> modelParameters(a.model())).orElse(Map.of()));
+        // the groups in force (by LF id): a stored run's merged groups are rebuilt from them (storedFit)
+        params.put("groups", groups.stream().map(g -> Map.of("lfIds", g.lfIds(), "mode", g.mode())).toList());
         long[] versionIds = votes.columns().stream().mapToLong(LfVotes.Column::versionId).toArray();
         long elapsed = (System.nanoTime() - t0) / 1_000_000;
         long id = workspace.labelModelRuns().save(new RunToSave(model.kind(), classBalance, json(params), json(weights),
@@ -385,6 +390,51 @@ public final class LabelModelService {
     }
 
     /**
+     * How much each LF decides the latest fit and what it predicts, aligned to {@code votes}: per column the share
+     * of the mean |contribution| to the rows' combined log-odds (aspect shares applied; a merged group's share is
+     * split among its members), and per row the stored P(GOOD). Measured on at most {@value #INFLUENCE_ROWS}
+     * evenly spaced rows. Empty before the first fit or when the run is stale.
+     */
+    public synchronized Optional<Influence> influence(LfVotes votes) {
+        Optional<LabelModelRun> latest = latest();
+        if (latest.isEmpty() || latest.get().stale()) return Optional.empty();
+        LabelModelRun run = latest.get();
+        VoteMatrix matrix = runColumns(run, votes);
+        AspectFit fit = storedFit(run);
+        int n = matrix.rows();
+        int step = Math.max(1, (n + INFLUENCE_ROWS - 1) / INFLUENCE_ROWS);
+        double[] runShare = new double[run.lfs().size()];
+        for (int row = 0; row < n; row += step) {
+            AspectExplanation e = fit.explain(matrix, row, run.aspectWeights());
+            for (int p = 0; p < e.parts().size(); p++) {
+                AspectExplanation.Part part = e.parts().get(p);
+                int[] lfIdx = fit.aspects().get(p).lfs();
+                for (int k = 0; k < lfIdx.length; k++) runShare[lfIdx[k]] += Math.abs(part.share() * part.explanation().contribution(k));
+            }
+        }
+        double total = Arrays.stream(runShare).sum();
+        Map<Long, Integer> runIndex = new HashMap<>();
+        for (int i = 0; i < run.lfs().size(); i++) runIndex.put(run.lfs().get(i).versionId(), i);
+        double[] share = new double[votes.columns().size()];
+        for (int c = 0; c < share.length; c++) {
+            Integer i = runIndex.get(votes.columns().get(c).versionId());
+            share[c] = i == null || total == 0 ? 0 : runShare[i] / total;
+        }
+        float[] pGood = new float[n];
+        Predictions pred = predictions().orElseThrow();
+        long[] ids = votes.candidateIds();
+        for (int r = 0; r < n; r++) pGood[r] = pred.pGood(ids[r]);
+        return Optional.of(new Influence(run.id(), share, pGood));
+    }
+
+    /** Rows {@link #influence} reads at most. */
+    static final int INFLUENCE_ROWS = 20_000;
+
+    /** See {@link #influence}. */
+    public record Influence(long runId, double[] share, float[] pGood) {
+    }
+
+    /**
      * Each aspect's P(GOOD) on {@code votes} from a stored run's estimates (what the run would predict now), for the
      * reward model's per-aspect features.
      *
@@ -421,12 +471,63 @@ public final class LabelModelService {
                     est.add(new LfEstimate(lf.learnedAccuracy(), lf.propensity(), lf.goodWeight(), lf.badWeight(), lf.abstainWeight()));
                 }
             }
-            FittedLabelModel m = a.kind().equals(MajorityVote.KIND)
-                    ? new MajorityVoteModel(a.classBalance(), est, Map.of())
-                    : new LogLinearModel(a.kind(), a.classBalance(), est, Map.of());
+            List<int[]> units = mergedUnits(run, idx, a.kind().equals(MajorityVote.KIND));
+            FittedLabelModel m;
+            if (units == null) {
+                m = unitModel(a, est);
+            } else {
+                // a merged group's members all carry the group's estimate: the unit model takes it once
+                List<LfEstimate> unitEst = units.stream().map(u -> est.get(u[0])).toList();
+                m = new MergedFit(idx.size(), units, unitModel(a, unitEst));
+            }
             results.add(new AspectResult(a.aspect(), idx.stream().mapToInt(Integer::intValue).toArray(), m, a.fallback(), a.reason()));
         }
         return new AspectFit(results);
+    }
+
+    private static FittedLabelModel unitModel(LabelModelRun.Aspect a, List<LfEstimate> est) {
+        return a.kind().equals(MajorityVote.KIND)
+                ? new MajorityVoteModel(a.classBalance(), est, Map.of())
+                : new LogLinearModel(a.kind(), a.classBalance(), est, Map.of());
+    }
+
+    /**
+     * The units (positions in {@code aspectLfs}) of a run's aspect when it merged groups; null when it merged none.
+     * Majority vote merged every group (it has no weights to divide); the other models only the "merge" ones.
+     */
+    static List<int[]> mergedUnits(LabelModelRun run, List<Integer> aspectLfs, boolean majority) {
+        if (!(run.parameters().get("groups") instanceof List<?> stored) || stored.isEmpty()) return null;
+        int[] groupOf = new int[aspectLfs.size()];
+        Arrays.fill(groupOf, -1);
+        int g = 0;
+        boolean any = false;
+        for (Object o : stored) {
+            if (!(o instanceof Map<?, ?> map)) continue;
+            boolean merge = majority || LfGroup.Mode.parse(String.valueOf(map.get("mode"))) == LfGroup.Mode.MERGE;
+            List<?> ids = map.get("lfIds") instanceof List<?> l ? l : List.of();
+            List<Integer> members = new ArrayList<>();
+            for (int k = 0; k < aspectLfs.size(); k++) {
+                long lfId = run.lfs().get(aspectLfs.get(k)).lfId();
+                if (ids.stream().anyMatch(x -> x instanceof Number n && n.longValue() == lfId)) members.add(k);
+            }
+            if (merge && members.size() >= 2) {
+                for (int k : members) groupOf[k] = g;
+                any = true;
+            }
+            g++;
+        }
+        if (!any) return null;
+        List<int[]> units = new ArrayList<>();
+        boolean[] done = new boolean[g];
+        for (int k = 0; k < groupOf.length; k++) {
+            if (groupOf[k] < 0) units.add(new int[]{k});
+            else if (!done[groupOf[k]]) {
+                done[groupOf[k]] = true;
+                int gk = groupOf[k];
+                units.add(java.util.stream.IntStream.range(0, groupOf.length).filter(x -> groupOf[x] == gk).toArray());
+            }
+        }
+        return units;
     }
 
     // ---- JSON ---------------------------------------------------------------------------------------------------

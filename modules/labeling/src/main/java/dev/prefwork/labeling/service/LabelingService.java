@@ -78,7 +78,14 @@ public final class LabelingService implements AutoCloseable {
     /** @param config engine settings (threads, regex budget, model score providers); phrase lists come from the workspace */
     public LabelingService(Workspace workspace, LfEngine.Config config) {
         this.workspace = workspace;
-        this.baseConfig = config;
+        // judge LFs read their cached answers through this provider (it never asks the model)
+        this.baseConfig = config.providers().containsKey(LfEngine.JUDGE_PROVIDER) ? config
+                : config.withProvider(new dev.prefwork.labeling.judge.JudgeVerdictProvider(workspace));
+    }
+
+    /** The workspace this service labels. */
+    public Workspace workspace() {
+        return workspace;
     }
 
     // ---- the library -------------------------------------------------------------------------------------------
@@ -130,7 +137,7 @@ public final class LabelingService implements AutoCloseable {
         long t0 = System.nanoTime();
         LfEngine e = engine(progress);
         Corpus corpus = e.corpus();
-        List<LabelingFunction> lfs = list();
+        List<LabelingFunction> lfs = candidateLfs();
         List<LfSpec> specs = new ArrayList<>(lfs.size());
         for (LabelingFunction lf : lfs) specs.add(lf.spec() == null ? invalidPlaceholder(lf) : lf.spec());
 
@@ -206,7 +213,7 @@ public final class LabelingService implements AutoCloseable {
         LfEngine e = engine(progress);
         if (appliedVotes.isEmpty() && workspace.labelingFunctions().count() > 0) apply(progress);
         List<byte[]> others = new ArrayList<>();
-        for (LabelingFunction lf : list()) {
+        for (LabelingFunction lf : candidateLfs()) {
             if (!lf.enabled() || (editingLfId != null && lf.id() == editingLfId)) continue;
             byte[] col = appliedVotes.get(lf.versionId());
             if (col == null) { // saved since the last apply
@@ -227,6 +234,11 @@ public final class LabelingService implements AutoCloseable {
         return engine(progress).corpus();
     }
 
+    /** A per-candidate measure, rows in the order of {@link #corpus}'s candidates (reads the texts once). */
+    public synchronized float[] measure(dev.prefwork.labeling.engine.CandidateMeasure measure, Progress progress) {
+        return engine(progress).measure(measure, progress);
+    }
+
     /**
      * The enabled LFs' votes (current versions) for the label models; applies what is not applied yet. When this
      * service has not built its engine and every enabled version's stored votes are fresh, they are read from the
@@ -234,7 +246,7 @@ public final class LabelingService implements AutoCloseable {
      */
     public synchronized LfVotes enabledVotes(Progress progress) {
         if (engine == null) {
-            LfVotes stored = storedVotes(list().stream().filter(LabelingFunction::enabled).toList());
+            LfVotes stored = storedVotes(candidateLfs().stream().filter(LabelingFunction::enabled).toList());
             if (stored != null) return stored;
         }
         LfApplyReport report = apply(progress);
@@ -252,7 +264,7 @@ public final class LabelingService implements AutoCloseable {
     /** The votes enabled LFs cast on one candidate, as of the last apply (applies first if needed). */
     public synchronized List<CandidateVote> votesFor(long candidateId, Progress progress) {
         if (engine == null) {
-            List<LabelingFunction> enabled = list().stream().filter(LabelingFunction::enabled).toList();
+            List<LabelingFunction> enabled = candidateLfs().stream().filter(LabelingFunction::enabled).toList();
             LfVotes stored = storedVotes(enabled);
             if (stored != null) {
                 int row = java.util.Arrays.binarySearch(stored.candidateIds(), candidateId);
@@ -287,6 +299,207 @@ public final class LabelingService implements AutoCloseable {
         int row = e.corpus().rowOf(candidateId);
         if (row < 0 || lf.spec() == null) return List.of();
         return e.spans(lf.spec(), row, progress);
+    }
+
+    /** The LFs that vote on single candidates (the vote matrix's columns): all but comparative and A/B judge LFs. */
+    private List<LabelingFunction> candidateLfs() {
+        return list().stream().filter(lf -> lf.spec() == null || !lf.spec().pairLevel()).toList();
+    }
+
+    /** Per candidate: 1 when its prompt is within {@code scope} (null: every prompt), else 0. */
+    public synchronized byte[] inScope(dev.prefwork.labeling.lf.Condition scope, Progress progress) {
+        LfEngine e = engine(progress);
+        if (scope == null) {
+            byte[] all = new byte[e.corpus().size()];
+            java.util.Arrays.fill(all, (byte) 1);
+            return all;
+        }
+        ApplyResult r = e.apply(List.of(new LfSpec("scope", "format", Verdict.GOOD, null, scope,
+                new dev.prefwork.labeling.lf.Condition.Length(dev.prefwork.labeling.lf.Condition.LengthUnit.CHARS, 0.0, null, false))), progress);
+        if (r.columns().get(0).error() != null) throw new InputException(null, 0, "prompt_scope", r.columns().get(0).error());
+        return r.matrix().column(0);
+    }
+
+    // ---- pair-level LFs (comparative, A/B judge) ---------------------------------------------------------------
+
+    /**
+     * Every pair-level LF's votes (current versions, enabled or not) with coverage over same-prompt pairs and accuracy
+     * on gold pairs. Votes are stored per version, whole or absent, and recomputed only when the candidates, the
+     * phrase lists or (for a judge) its cached answers changed. A/B judges vote only on pairs whose two cached answers
+     * (both orders) agree; they never ask the model here.
+     */
+    public synchronized PairVotes comparativeVotes(Progress progress) {
+        LfEngine e = engine(progress);
+        Corpus corpus = e.corpus();
+        List<LabelingFunction> lfs = list().stream().filter(lf -> lf.spec() != null && lf.spec().pairLevel()).toList();
+        Map<Long, dev.prefwork.store.LfPairVoteRepository.StoredPairVotes> stored =
+                workspace.lfPairVotes().loadAll(lfs.stream().map(LabelingFunction::versionId).toList());
+        Map<List<Long>, Long> gold = goldPairs(corpus);
+        long total = dev.prefwork.labeling.engine.PairEvaluator.totalPairs(corpus);
+        List<dev.prefwork.store.LfPairVoteRepository.StoredPairVotes> toSave = new ArrayList<>();
+        List<PairVotes.Column> cols = new ArrayList<>();
+        for (LabelingFunction lf : lfs) {
+            progress.checkCancelled();
+            String context = pairContext(lf.spec(), e);
+            var sv = stored.get(lf.versionId());
+            long[] pref, other;
+            String error;
+            PairVotes.Source source;
+            if (sv != null && sv.freshFor(corpusKey, context)) {
+                pref = sv.preferred();
+                other = sv.other();
+                error = sv.error();
+                source = error == null ? PairVotes.Source.STORED : PairVotes.Source.FAILED;
+            } else {
+                long t0 = System.nanoTime();
+                long[][] votes;
+                try {
+                    votes = pairVotes(lf.spec(), e, progress);
+                    error = null;
+                } catch (Progress.Cancelled c) {
+                    throw c;
+                } catch (RuntimeException ex) {
+                    votes = new long[][]{new long[0], new long[0]};
+                    error = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+                }
+                pref = votes[0];
+                other = votes[1];
+                source = error == null ? PairVotes.Source.COMPUTED : PairVotes.Source.FAILED;
+                toSave.add(new dev.prefwork.store.LfPairVoteRepository.StoredPairVotes(lf.versionId(), corpusKey, context, pref, other,
+                        error, (System.nanoTime() - t0) / 1_000_000));
+            }
+            cols.add(pairColumn(lf, pref, other, source, error, total, gold));
+        }
+        workspace.lfPairVotes().saveAll(toSave);
+        return new PairVotes(cols, total, gold.size(), corpusKey);
+    }
+
+    /** The pair votes of an unsaved pair-level spec (nothing stored), for the builder's preview. */
+    public synchronized PairVotes.Column previewPairs(LfSpec draft, Progress progress) {
+        requireValid(draft);
+        if (!draft.pairLevel()) throw new InputException(null, 0, "kind", "not a comparative or A/B judge LF");
+        LfEngine e = engine(progress);
+        long[][] votes = pairVotes(draft, e, progress);
+        LabelingFunction shown = new LabelingFunction(0, draft.name(), draft.aspect(), true, draft.vote(), 0, 0, draft, null, null, null);
+        return pairColumn(shown, votes[0], votes[1], PairVotes.Source.COMPUTED, null,
+                dev.prefwork.labeling.engine.PairEvaluator.totalPairs(e.corpus()), goldPairs(e.corpus()));
+    }
+
+    private static PairVotes.Column pairColumn(LabelingFunction lf, long[] pref, long[] other, PairVotes.Source source, String error,
+                                               long total, Map<List<Long>, Long> gold) {
+        int voted = 0, correct = 0;
+        for (int k = 0; k < pref.length; k++) {
+            Long winner = gold.get(pairKey(pref[k], other[k]));
+            if (winner == null) continue;
+            voted++;
+            if (winner == pref[k]) correct++;
+        }
+        return new PairVotes.Column(lf, pref, other, source, error, total == 0 ? 0 : (double) pref.length / total, voted, correct,
+                voted == 0 ? null : (double) correct / voted);
+    }
+
+    private long[][] pairVotes(LfSpec spec, LfEngine e, Progress progress) {
+        Corpus corpus = e.corpus();
+        if (spec.kindOrDefault() == LfSpec.Kind.COMPARATIVE) {
+            var rows = dev.prefwork.labeling.engine.PairEvaluator.evaluate(e, spec, progress);
+            if (rows.error() != null) throw new IllegalStateException(rows.error());
+            long[] p = new long[rows.preferred().length], o = new long[p.length];
+            for (int k = 0; k < p.length; k++) {
+                p[k] = corpus.candidateId(rows.preferred()[k]);
+                o[k] = corpus.candidateId(rows.other()[k]);
+            }
+            return new long[][]{p, o};
+        }
+        // A/B judge: (a shown as A, b as B) and (b as A, a as B) must pick the same response
+        byte[] scope = inScope(spec.promptScope(), progress);
+        Map<List<Long>, Double> answers = new HashMap<>();
+        for (var v : workspace.judgeVerdicts().all(dev.prefwork.labeling.judge.JudgeKey.of(spec.judge()))) {
+            if (v.otherId() != 0 && v.value() != null) answers.put(List.of(v.candidateId(), v.otherId()), v.value());
+        }
+        List<long[]> out = new ArrayList<>();
+        boolean good = spec.vote() == Verdict.GOOD;
+        for (int p = 0; p < corpus.prompts(); p++) {
+            int k = corpus.groupSize(p);
+            for (int i = 0; i < k; i++) {
+                int ra = corpus.groupRow(p, i);
+                if (scope[ra] == 0) continue;
+                for (int j = i + 1; j < k; j++) {
+                    long a = corpus.candidateId(ra), b = corpus.candidateId(corpus.groupRow(p, j));
+                    Double ab = answers.get(List.of(a, b)), ba = answers.get(List.of(b, a));
+                    if (ab == null || ba == null) continue;
+                    long picked;
+                    if (ab == 1.0 && ba == 2.0) picked = a;
+                    else if (ab == 2.0 && ba == 1.0) picked = b;
+                    else continue; // the orders disagree: position bias, not a preference
+                    long rest = picked == a ? b : a;
+                    out.add(good ? new long[]{picked, rest} : new long[]{rest, picked});
+                }
+            }
+        }
+        long[] pr = new long[out.size()], ot = new long[out.size()];
+        for (int k = 0; k < pr.length; k++) {
+            pr[k] = out.get(k)[0];
+            ot[k] = out.get(k)[1];
+        }
+        return new long[][]{pr, ot};
+    }
+
+    /** What a pair-level LF's votes depend on besides the spec and the candidates. */
+    private String pairContext(LfSpec spec, LfEngine e) {
+        String spec0 = LfJson.write(new LfSpec(null, null, spec.vote(), null, spec.promptScope(), spec.when(), spec.kind(), spec.ratio(), spec.judge()));
+        String ctx = "v1|" + spec0 + "|" + e.contextKey(spec);
+        if (spec.kindOrDefault() == LfSpec.Kind.JUDGE) {
+            ctx += "|answers:" + workspace.judgeVerdicts().signature(dev.prefwork.labeling.judge.JudgeKey.of(spec.judge()));
+        }
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(ctx.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
+        } catch (java.security.NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static List<Long> pairKey(long a, long b) {
+        return a < b ? List.of(a, b) : List.of(b, a);
+    }
+
+    /**
+     * The expert's gold as ordered pairs (unordered pair → winner), as the reward model reads it (GoldPairs):
+     * GOOD beats BAD within a prompt, the best pick beats every other candidate, every other beats the worst pick,
+     * and a stated preference overrides them.
+     */
+    private Map<List<Long>, Long> goldPairs(Corpus corpus) {
+        BulkReader bulk = workspace.bulk();
+        Map<List<Long>, Long> out = new HashMap<>();
+        Map<Long, Verdict> labels = bulk.goldLabels();
+        for (int p = 0; p < corpus.prompts(); p++) {
+            int k = corpus.groupSize(p);
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    long a = corpus.candidateId(corpus.groupRow(p, i)), b = corpus.candidateId(corpus.groupRow(p, j));
+                    if (labels.get(a) == Verdict.GOOD && labels.get(b) == Verdict.BAD) out.put(pairKey(a, b), a);
+                }
+            }
+        }
+        for (PromptGold g : bulk.goldPicks()) {
+            int best = g.bestCandidateId() == null ? -1 : corpus.rowOf(g.bestCandidateId());
+            int worst = g.worstCandidateId() == null ? -1 : corpus.rowOf(g.worstCandidateId());
+            int anchor = best >= 0 ? best : worst;
+            if (anchor < 0) continue;
+            int p = corpus.promptIndex(anchor);
+            for (int i = 0; i < corpus.groupSize(p); i++) {
+                int r = corpus.groupRow(p, i);
+                long id = corpus.candidateId(r);
+                if (best >= 0 && r != best) out.put(pairKey(g.bestCandidateId(), id), g.bestCandidateId());
+                if (worst >= 0 && r != worst && r != best) out.put(pairKey(id, g.worstCandidateId()), id);
+            }
+        }
+        for (dev.prefwork.core.Preference pref : bulk.goldPreferences()) {
+            int w = corpus.rowOf(pref.preferred()), l = corpus.rowOf(pref.other());
+            if (w < 0 || l < 0 || corpus.promptIndex(w) != corpus.promptIndex(l)) continue;
+            out.put(pairKey(pref.preferred(), pref.other()), pref.preferred());
+        }
+        return out;
     }
 
     // ---- phrase lists -----------------------------------------------------------------------------------------
@@ -499,7 +712,8 @@ public final class LabelingService implements AutoCloseable {
 
     private static LfDraft draft(LfSpec spec) {
         LfSpec normalised = new LfSpec(spec.name().strip(), spec.aspect(), spec.vote(),
-                spec.description() == null || spec.description().isBlank() ? null : spec.description(), spec.promptScope(), spec.when());
+                spec.description() == null || spec.description().isBlank() ? null : spec.description(), spec.promptScope(), spec.when(),
+                spec.kind(), spec.ratio(), spec.judge());
         return new LfDraft(normalised.name(), normalised.aspect(), normalised.vote(), LfJson.write(normalised));
     }
 

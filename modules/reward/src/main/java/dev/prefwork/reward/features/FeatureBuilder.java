@@ -179,6 +179,21 @@ public final class FeatureBuilder {
                 cols.add(new FeatureColumn("text:" + s.key(), FeatureGroup.TEXT_STATS, null, null, g, 0, 1));
             }
         }
+        int knnAt = -1;
+        float[] knn = null;
+        if (spec.has(FeatureGroup.GOLD_NEIGHBOURS) && embeddingId != null) {
+            progress.update(0, -1, "Comparing the responses with your gold of similar prompts");
+            knn = GoldNeighbours.compute(new EmbeddingLookup(workspace), embeddingId, index, goldRows(index));
+            clock.lap("gold neighbours");
+            if (knn == null) {
+                notes.add("no GOOD and BAD gold responses yet: the gold nearest-neighbour feature is left out");
+            } else {
+                knnAt = cols.size();
+                int g = group(groups, groupIndex, new ExplanationGroup("gold_knn", "Like your GOOD answers to similar prompts",
+                        FeatureGroup.GOLD_NEIGHBOURS, null, null));
+                cols.add(new FeatureColumn("gold_knn", FeatureGroup.GOLD_NEIGHBOURS, null, null, g, 0, 1));
+            }
+        }
         int d = cols.size();
         if (d == 0) throw new IllegalStateException("no features to fit on: choose at least one feature group that has data");
 
@@ -198,6 +213,7 @@ public final class FeatureBuilder {
                 for (int r = 0; r < n; r++) x[r * d + aspectAt + a] = (float) logit(p[r]);
             }
         }
+        if (knnAt >= 0) for (int r = 0; r < n; r++) x[r * d + knnAt] = knn[r];
         clock.lap("vote, aspect and text columns");
         if ((embedAt >= 0 || cosineAt >= 0) && vectorsCached) {
             cachedVectors.copyInto(x, n, d, embedAt, cosineAt);
@@ -215,6 +231,17 @@ public final class FeatureBuilder {
         clock.lap("standardise");
         return new Features(spec, index, new FeatureMatrix(n, standardised, groups, x), votes, combined == null ? nanArray(n) : combined,
                 run, embeddingId, pca, List.copyOf(notes), candidateSet, clock.laps());
+    }
+
+    /** The gold per row (1 GOOD, −1 BAD, 0 none) from labels and best/worst picks, as the fit reads it. */
+    private byte[] goldRows(CandidateIndex index) {
+        BulkReader bulk = workspace.bulk();
+        List<Long> best = new ArrayList<>(), worst = new ArrayList<>();
+        for (dev.prefwork.core.PromptGold g : bulk.goldPicks()) {
+            if (g.bestCandidateId() != null) best.add(g.bestCandidateId());
+            if (g.worstCandidateId() != null) worst.add(g.worstCandidateId());
+        }
+        return dev.prefwork.labeling.analysis.GoldVector.build(index.candidateIds(), bulk.goldLabels(), best, worst);
     }
 
     /** Fewest gold rows an LF must have voted on for its accuracy on gold to stand in for the learned one. */

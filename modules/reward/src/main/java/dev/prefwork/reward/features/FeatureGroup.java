@@ -14,7 +14,9 @@ public enum FeatureGroup {
     /** the latest label model's P(GOOD) per aspect, as log-odds */
     LABEL_MODEL("label-model", "Label model P(GOOD) per aspect"),
     /** length, lists, code, tables, bold, repetition, readability, prompt words: relative to the prompt's other candidates */
-    TEXT_STATS("text-stats", "Text statistics");
+    TEXT_STATS("text-stats", "Text statistics"),
+    /** how much closer the response is to your GOOD than your BAD responses of similar prompts (see {@link GoldNeighbours}) */
+    GOLD_NEIGHBOURS("gold-knn", "Like your gold of similar prompts");
 
     private final String key;
     private final String title;
@@ -38,6 +40,6 @@ public enum FeatureGroup {
             if (g.key.equalsIgnoreCase(key.strip()) || g.name().equalsIgnoreCase(key.strip())) return g;
         }
         throw new IllegalArgumentException("unknown feature group '" + key + "'; choose from embedding, prompt-similarity, "
-                + "lf-votes, label-model, text-stats");
+                + "lf-votes, label-model, text-stats, gold-knn");
     }
 }

@@ -31,7 +31,7 @@ public record FeatureSpec(Set<FeatureGroup> groups, String embeddingModel, int e
     }
 
     public boolean needsEmbeddings() {
-        return has(FeatureGroup.EMBEDDING) || has(FeatureGroup.PROMPT_SIMILARITY);
+        return has(FeatureGroup.EMBEDDING) || has(FeatureGroup.PROMPT_SIMILARITY) || has(FeatureGroup.GOLD_NEIGHBOURS);
     }
 
     public FeatureSpec withGroups(Set<FeatureGroup> g) {

@@ -9,7 +9,10 @@ import java.util.Arrays;
  *   L(s) = w_soft · mean_i [ −q_i log σ(s_i) − (1 − q_i) log σ(−s_i) ]        label-model soft labels (noise-aware)
  *        + w_gold · mean_g [ −y_g log σ(s_g) − (1 − y_g) log σ(−s_g) ]        the expert's GOOD (1) / BAD (0)
  *        + w_pair · Σ_k c_k [ −log σ(s_winner − s_loser) ] / Σ_k c_k       Bradley–Terry on the expert's pairs
+ *        + w_lf   · Σ_t c_t [ −log σ(s_preferred − s_other) ] / Σ_t c_t     Bradley–Terry on comparative LFs' pairs
  * </pre>
+ * The last term takes weak pairwise targets (a comparative LF that prefers one candidate of a prompt over another):
+ * they are weak labels like the soft labels, so they are kept in every fold and never measured on.
  * Averaging each term over its own examples keeps a few hundred gold judgments from drowning in 50K soft labels.
  * With ∂/∂s of −q log σ(s) − (1−q) log σ(−s) = σ(s) − q and ∂/∂Δ of −log σ(Δ) = −σ(−Δ). A term without
  * examples (no gold yet) is left out. The regulariser is the trainer's.
@@ -22,15 +25,22 @@ public final class RewardLoss {
      * @param softRows    rows with a label-model probability, {@code softQ} in [0, 1] in the same order
      * @param goldRows    rows with a gold label, {@code goldY} 1 for GOOD and 0 for BAD
      * @param winners     pairwise gold: row {@code winners[k]} beats row {@code losers[k]} with weight {@code pairWeights[k]}
+     * @param preferred   weak pairwise targets: row {@code preferred[t]} over row {@code others[t]} with weight {@code targetWeights[t]}
      */
     public record Targets(int[] softRows, float[] softQ, int[] goldRows, float[] goldY, int[] winners, int[] losers,
-                          float[] pairWeights) {
+                          float[] pairWeights, int[] preferred, int[] others, float[] targetWeights) {
 
         public Targets {
             if (softRows.length != softQ.length || goldRows.length != goldY.length || winners.length != losers.length
-                    || winners.length != pairWeights.length) {
+                    || winners.length != pairWeights.length || preferred.length != others.length
+                    || preferred.length != targetWeights.length) {
                 throw new IllegalArgumentException("target arrays differ in length");
             }
+        }
+
+        /** Without weak pairwise targets. */
+        public Targets(int[] softRows, float[] softQ, int[] goldRows, float[] goldY, int[] winners, int[] losers, float[] pairWeights) {
+            this(softRows, softQ, goldRows, goldY, winners, losers, pairWeights, new int[0], new int[0], new float[0]);
         }
 
         public static Targets none() {
@@ -38,24 +48,45 @@ public final class RewardLoss {
         }
 
         public boolean isEmpty() {
-            return softRows.length == 0 && goldRows.length == 0 && winners.length == 0;
+            return softRows.length == 0 && goldRows.length == 0 && winners.length == 0 && preferred.length == 0;
         }
     }
 
-    /** The three terms' weights. */
-    public record Weights(double soft, double gold, double pairs) {
+    /** The terms' weights ({@code pairTargets}: the comparative LFs' pairs). */
+    public record Weights(double soft, double gold, double pairs, double pairTargets) {
         public Weights {
-            if (!(soft >= 0) || !(gold >= 0) || !(pairs >= 0)) throw new IllegalArgumentException("loss weights must be ≥ 0");
+            if (!(soft >= 0) || !(gold >= 0) || !(pairs >= 0) || !(pairTargets >= 0)) {
+                throw new IllegalArgumentException("loss weights must be ≥ 0");
+            }
+        }
+
+        public Weights(double soft, double gold, double pairs) {
+            this(soft, gold, pairs, 1);
         }
 
         public static Weights defaults() {
-            return new Weights(1, 1, 1);
+            return new Weights(1, 1, 1, 1);
+        }
+
+        /** Gold (labels and pairs) weighted {@code w} times the base weights, the weak terms as they are. */
+        public Weights withGoldScaled(double w) {
+            return new Weights(soft, gold * w, pairs * w, pairTargets);
+        }
+
+        /** Gold alone: the weak terms (soft labels, comparative LFs' pairs) switched off. */
+        public Weights goldOnly() {
+            return new Weights(0, gold, pairs, 0);
+        }
+
+        public Weights withPairTargets(double w) {
+            return new Weights(soft, gold, pairs, w);
         }
     }
 
     private final Targets targets;
     private final Weights weights;
     private final double pairWeightSum;
+    private final double targetWeightSum;
 
     public RewardLoss(Targets targets, Weights weights) {
         this.targets = targets;
@@ -63,6 +94,9 @@ public final class RewardLoss {
         double sum = 0;
         for (float c : targets.pairWeights()) sum += c;
         this.pairWeightSum = sum;
+        double t = 0;
+        for (float c : targets.targetWeights()) t += c;
+        this.targetWeightSum = t;
     }
 
     public Targets targets() {
@@ -95,21 +129,23 @@ public final class RewardLoss {
             }
             total += w * sum;
         }
-        int[] win = targets.winners();
-        if (win.length > 0 && weights.pairs() > 0 && pairWeightSum > 0) {
-            double w = weights.pairs() / pairWeightSum, sum = 0;
-            int[] lose = targets.losers();
-            float[] c = targets.pairWeights();
-            for (int k = 0; k < win.length; k++) {
-                double delta = s[win[k]] - s[lose[k]];
-                sum += c[k] * softplus(-delta);
-                double g = w * c[k] * sigmoid(-delta);
-                dLds[win[k]] -= g;
-                dLds[lose[k]] += g;
-            }
-            total += w * sum;
-        }
+        total += bradleyTerry(s, dLds, targets.winners(), targets.losers(), targets.pairWeights(), weights.pairs(), pairWeightSum);
+        total += bradleyTerry(s, dLds, targets.preferred(), targets.others(), targets.targetWeights(), weights.pairTargets(), targetWeightSum);
         return total;
+    }
+
+    /** w · Σ c_k softplus(−(s_a − s_b)) / Σ c_k, adding its gradient into {@code dLds}. */
+    private static double bradleyTerry(double[] s, double[] dLds, int[] a, int[] b, float[] c, double weight, double weightSum) {
+        if (a.length == 0 || weight <= 0 || weightSum <= 0) return 0;
+        double w = weight / weightSum, sum = 0;
+        for (int k = 0; k < a.length; k++) {
+            double delta = s[a[k]] - s[b[k]];
+            sum += c[k] * softplus(-delta);
+            double g = w * c[k] * sigmoid(-delta);
+            dLds[a[k]] -= g;
+            dLds[b[k]] += g;
+        }
+        return w * sum;
     }
 
     /** −q log σ(s) − (1 − q) log σ(−s), stable for large |s|. */
