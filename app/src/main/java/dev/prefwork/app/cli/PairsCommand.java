@@ -73,6 +73,10 @@ final class PairsCommand implements Callable<Integer> {
     @Option(names = "--no-gold", description = "Ignore the expert's best/worst picks.")
     boolean noGold;
 
+    @Option(names = "--include-comparison-answers",
+            description = "Also draw from the answers of before/after comparisons (`prefwork compare`); left out by default.")
+    boolean includeComparisonAnswers;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of best-random and random tie-breaking (default 42).")
     long seed;
 
@@ -105,7 +109,8 @@ final class PairsCommand implements Callable<Integer> {
             CurationRequest request = new CurationRequest(s, m, seed, TiePolicy.parse(ties),
                     minMargin == null || s == Strategy.MARGIN && margin == null ? Double.NaN : minMargin,
                     minChosenScore == null ? Double.NaN : minChosenScore, minChosenPGood == null ? Double.NaN : minChosenPGood,
-                    noBadLfFilter ? Double.NaN : badLfAccuracy, maxChosenLonger == null ? Double.NaN : maxChosenLonger, !noGold, topPercent);
+                    noBadLfFilter ? Double.NaN : badLfAccuracy, maxChosenLonger == null ? Double.NaN : maxChosenLonger, !noGold, topPercent,
+                    includeComparisonAnswers);
             RankingSource source = ranking == null ? curation.defaultSource(Progress.NONE).orElseThrow(() -> new InputException(
                     "nothing to rank with yet in " + workspace + ": fit a label model first (`prefwork label-model fit " + workspace + "`)"))
                     : curation.source(ranking).orElseThrow(() -> new InputException(null, 0, "ranking", "unknown source '" + ranking

@@ -82,6 +82,46 @@ class CurationCliTest {
     }
 
     @Test
+    void beforeAfterAnswersStayOutOfPairsUnlessTheFlagAsks() throws IOException {
+        Path cws = dir.resolve("compared");
+        assertThat(cli("init", cws.toString(), "--demo").code()).isZero();
+        String refusal = "I am sorry, but I cannot help with that request.";
+        // a comparison's answers as ComparisonService writes them: candidates tagged run-<id>:base / :tuned
+        try (dev.prefwork.store.Workspace w = dev.prefwork.store.Workspace.open(cws)) {
+            long run = w.trainingRuns().create("r", "{}", "pairs", 10, "/m", i -> "/ws/runs/run-" + i);
+            long comparison = w.comparisons().create(run, 4, "{}");
+            java.util.Set<Long> picked = new java.util.HashSet<>();
+            for (dev.prefwork.core.PromptGold g : w.bulk().goldPicks()) picked.add(g.promptId());
+            long[] prompts = java.util.Arrays.stream(w.prompts().ids(dev.prefwork.core.PromptFilter.ALL)).filter(p -> !picked.contains(p))
+                    .limit(4).toArray();
+            for (int k = 0; k < 4; k++) {
+                w.comparisons().addResult(comparison, k, prompts[k], "run-" + run + ":base", refusal,
+                        "run-" + run + ":tuned", "**Answer:** see the handbook.", "{\"comparison\":" + comparison + ",\"side\":\"base\"}",
+                        "{\"comparison\":" + comparison + ",\"side\":\"tuned\"}");
+            }
+        }
+        assertThat(cli("label-model", "fit", cws.toString()).code()).isZero();
+
+        PrefworkCliTest.Run out = cli("pairs", cws.toString(), "--name", "without");
+        assertThat(out.code()).as(out.err()).isZero();
+        assertThat(out.out()).contains("Before/after answers left out", "8 answers of 1 before/after comparison");
+        PrefworkCliTest.Run in = cli("pairs", cws.toString(), "--include-comparison-answers", "--name", "with");
+        assertThat(in.code()).as(in.err()).isZero();
+        assertThat(in.out()).contains("Before/after answers included").doesNotContain("left out");
+
+        Path without = dir.resolve("without.jsonl"), with = dir.resolve("with.jsonl");
+        assertThat(cli("export", cws.toString(), "--format", "trl", "--out", without.toString(), "--pairs", "1").code()).isZero();
+        assertThat(cli("export", cws.toString(), "--format", "trl", "--out", with.toString(), "--pairs", "2").code()).isZero();
+        assertThat(Files.readString(without)).doesNotContain(refusal);
+        // four prompts without the expert's picks got a refusal (the refusal and one-liner LFs vote BAD on it): with the
+        // flag it is the rejected side where it ranks below the prompt's worst answer (a tie goes to the shorter)
+        assertThat(Files.readAllLines(with).stream().filter(l -> l.contains(refusal)).count()).isPositive();
+        Path hf = dir.resolve("hf-without");
+        assertThat(cli("export", cws.toString(), "--format", "hf", "--out", hf.toString(), "--pairs", "1").code()).isZero();
+        assertThat(hf.resolve("README.md")).content().contains("`includeComparisonAnswers = false`", "were left out");
+    }
+
+    @Test
     void everyNewCommandHasHelp() {
         for (String[] cmd : new String[][]{{"pairs"}, {"export"}, {"bundle"}, {"bundle", "export"}, {"bundle", "import"}}) {
             String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);

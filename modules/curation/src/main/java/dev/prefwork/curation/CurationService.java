@@ -19,6 +19,7 @@ import dev.prefwork.curation.ranking.RankingSource;
 import dev.prefwork.labeling.service.LabelModelRun;
 import dev.prefwork.labeling.service.LabelModelService;
 import dev.prefwork.store.BulkReader;
+import dev.prefwork.store.ComparisonRepository;
 import dev.prefwork.store.LfVoteRepository.StoredVotes;
 import dev.prefwork.store.PairSetRepository;
 import dev.prefwork.store.PairSetRepository.PairRows;
@@ -163,9 +164,13 @@ public final class CurationService {
                 note = "votes of " + String.join(", ", missing) + " are not stored for the current candidates (apply the LFs first)";
             }
         }
+        // before/after answers: marked here, left out (or not) by the request
+        ComparisonRepository.Answers answers = workspace.comparisons().answers();
+        boolean[] comparisonAnswer = new boolean[n];
+        if (answers.size() > 0) for (int i = 0; i < n; i++) comparisonAnswer[i] = answers.contains(ids[i]);
         return new CurationData(ids, prompts, shapes.lengths(), groupStart, score, pGood, new int[groupStart.length - 1],
                 new int[groupStart.length - 1], badAccuracy, badLf, List.copyOf(names), note, run == null ? null : run.id(),
-                ranking, candidateSet);
+                ranking, candidateSet, comparisonAnswer, answers.comparisons());
     }
 
     private static CurationData withGold(CurationData d, List<PromptGold> picks) {
@@ -185,7 +190,8 @@ public final class CurationService {
             }
         }
         return new CurationData(d.candidateIds(), d.promptIds(), d.lengths(), d.groupStart(), d.score(), d.pGood(), best, worst,
-                d.badAccuracy(), d.badLf(), d.lfNames(), d.lfNote(), d.labelModelRunId(), d.ranking(), d.candidateSet());
+                d.badAccuracy(), d.badLf(), d.lfNames(), d.lfNote(), d.labelModelRunId(), d.ranking(), d.candidateSet(),
+                d.comparisonAnswer(), d.comparisons());
     }
 
     /** Builds pairs for a preview (nothing is saved). */
@@ -268,6 +274,7 @@ public final class CurationService {
         num(o, "minChosenPGood", r.minChosenPGood());
         num(o, "badLfAccuracy", r.badLfAccuracy());
         num(o, "maxChosenLonger", r.maxChosenLonger());
+        o.put("includeComparisonAnswers", r.includeComparisonAnswers());
         return o;
     }
 
@@ -277,7 +284,9 @@ public final class CurationService {
         return new CurationRequest(Strategy.parse(o.path("strategy").asText("best-worst")), o.path("margin").asDouble(d.marginThreshold()),
                 o.path("seed").asLong(d.seed()), TiePolicy.parse(o.path("ties").asText("shorter")), opt(o, "minMargin"),
                 opt(o, "minChosenScore"), opt(o, "minChosenPGood"), opt(o, "badLfAccuracy"), opt(o, "maxChosenLonger"),
-                o.path("goldOverrides").asBoolean(true), o.path("topPercent").asDouble(d.topPercent()));
+                o.path("goldOverrides").asBoolean(true), o.path("topPercent").asDouble(d.topPercent()),
+                // sets saved before the option existed drew from every candidate
+                o.path("includeComparisonAnswers").asBoolean(true));
     }
 
     private static double opt(JsonNode o, String field) {

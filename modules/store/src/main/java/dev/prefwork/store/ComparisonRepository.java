@@ -134,6 +134,41 @@ public final class ComparisonRepository {
                 rs.getString(7), rs.getString(8)), comparisonId);
     }
 
+    /**
+     * The candidates that are a model's answer in a before/after comparison, ascending, with how many comparisons
+     * they come from. Curation leaves them out unless asked (a tuned model's own answers should not feed its next
+     * training set unnoticed). Read from the result rows and from the tag {@code addResult}'s callers write (model
+     * {@code run-<id>:base|tuned} with {@code "comparison"} in the metadata), so answers whose comparison went with
+     * its run are still known.
+     */
+    public Answers answers() {
+        java.util.TreeMap<Long, Long> byCandidate = new java.util.TreeMap<>();
+        jdbc.list("SELECT base_candidate_id, comparison_id FROM comparison_result WHERE base_candidate_id IS NOT NULL "
+                + "UNION SELECT tuned_candidate_id, comparison_id FROM comparison_result WHERE tuned_candidate_id IS NOT NULL",
+                rs -> byCandidate.put(rs.getLong(1), rs.getLong(2)));
+        jdbc.list("SELECT id, metadata FROM candidate WHERE (model LIKE 'run-%:base' OR model LIKE 'run-%:tuned') "
+                + "AND metadata LIKE '%\"comparison\"%'", rs -> {
+            java.util.regex.Matcher m = COMPARISON_TAG.matcher(rs.getString(2));
+            return byCandidate.putIfAbsent(rs.getLong(1), m.find() ? Long.parseLong(m.group(1)) : -1L);
+        });
+        long[] ids = byCandidate.keySet().stream().mapToLong(Long::longValue).toArray();
+        int comparisons = (int) byCandidate.values().stream().distinct().count();
+        return new Answers(ids, comparisons);
+    }
+
+    private static final java.util.regex.Pattern COMPARISON_TAG = java.util.regex.Pattern.compile("\"comparison\"\\s*:\\s*(\\d+)");
+
+    /** @param candidateIds ascending; @param comparisons how many comparisons they come from */
+    public record Answers(long[] candidateIds, int comparisons) {
+        public int size() {
+            return candidateIds.length;
+        }
+
+        public boolean contains(long candidateId) {
+            return java.util.Arrays.binarySearch(candidateIds, candidateId) >= 0;
+        }
+    }
+
     private static Stored row(ResultSet rs) throws SQLException {
         return new Stored(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4), rs.getString(5), rs.getString(6),
                 Jdbc.getLong(rs, "reward_model_id"), rs.getString(8), instant(rs, 9), instant(rs, 10));

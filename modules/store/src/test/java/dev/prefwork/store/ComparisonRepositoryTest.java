@@ -60,4 +60,27 @@ class ComparisonRepositoryTest {
         assertThat(repo.list(run)).extracting(ComparisonRepository.Stored::id).containsExactly(id);
         assertThat(repo.list(run + 1)).isEmpty();
     }
+
+    @Test
+    void answersAreKnownByTheirResultRowsAndStillByTheirTagOnceTheRunIsGone() {
+        long run = ws.trainingRuns().create("r", "{}", "pairs", 2, "/m", i -> "/ws/runs/run-" + i);
+        ComparisonRepository repo = ws.comparisons();
+        assertThat(repo.answers().size()).isZero();
+        long id = repo.create(run, 2, "{}");
+        long[] prompts = ws.prompts().ids(dev.prefwork.core.PromptFilter.ALL);
+        // untagged metadata: known by the result row alone
+        long[] first = repo.addResult(id, 0, prompts[0], "run-" + run + ":base", "b", "run-" + run + ":tuned", "t", "{}", "{}");
+        long[] second = repo.addResult(id, 1, prompts[1], "run-" + run + ":base", "b", "run-" + run + ":tuned", "t",
+                "{\"comparison\":" + id + ",\"side\":\"base\"}", "{\"comparison\":" + id + ",\"side\":\"tuned\"}");
+        ComparisonRepository.Answers a = repo.answers();
+        assertThat(a.candidateIds()).containsExactly(first[0], first[1], second[0], second[1]);
+        assertThat(a.comparisons()).isEqualTo(1);
+        assertThat(a.contains(ws.candidates().forPrompt(prompts[0]).get(0).id())).isFalse();
+
+        ws.trainingRuns().delete(run);   // the comparison and its rows go with the run; the candidates stay
+        assertThat(repo.list(null)).isEmpty();
+        ComparisonRepository.Answers left = repo.answers();
+        assertThat(left.candidateIds()).containsExactly(second[0], second[1]);
+        assertThat(left.comparisons()).isEqualTo(1);
+    }
 }

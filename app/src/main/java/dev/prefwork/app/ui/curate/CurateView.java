@@ -212,7 +212,18 @@ public final class CurateView implements Step.StepView {
         gold.selectedProperty().bindBidirectional(vm.goldOverridesProperty());
         gold.setTooltip(new Tooltip("Where you picked a best or worst candidate in Compare & label, it is the chosen or rejected side, whatever the scores say"));
 
-        VBox filters = new VBox(8,
+        CheckBox comparison = new CheckBox("Include before/after answers");
+        comparison.setId("cur-comparison");
+        comparison.selectedProperty().bindBidirectional(vm.includeComparisonAnswersProperty());
+        comparison.setTooltip(new Tooltip("The tuned and base models' answers from Before / after are candidates of their prompts. "
+                + "They are left out of pairs unless you tick this: a tuned model's own answers should not train its successor unnoticed"));
+        comparison.setWrapText(true);
+        Label comparisonCount = muted("");
+        comparisonCount.setId("cur-comparison-count");
+        comparisonCount.textProperty().bind(vm.comparisonTextProperty());
+        comparisonCount.setWrapText(true);
+        visibleWhen(comparisonCount, vm.comparisonTextProperty().isNotEmpty());
+        VBox filters = new VBox(8, comparison, comparisonCount,
                 filter("cur-min-margin", "Margin at least", vm.minMarginOnProperty(), doubleSpinner("cur-min-margin-value", -1, 1, 0.05, vm.minMarginProperty()),
                         "Leave out pairs whose scores are closer than this: they teach little"),
                 filter("cur-min-pgood", "Chosen P(GOOD) ≥", vm.minPGoodOnProperty(), doubleSpinner("cur-min-pgood-value", 0, 1, 0.05, vm.minPGoodProperty()),

@@ -107,6 +107,9 @@ public final class CurateViewModel {
     private final DoubleProperty maxChosenLonger = new SimpleDoubleProperty(this, "maxChosenLonger", 0.6);
     private final BooleanProperty goldOverrides = new SimpleBooleanProperty(this, "goldOverrides", true);
     private final DoubleProperty topPercent = new SimpleDoubleProperty(this, "topPercent", 50);
+    /** Off by default: before/after answers are a tuned model's own outputs (see CurationRequest). */
+    private final BooleanProperty includeComparisonAnswers = new SimpleBooleanProperty(this, "includeComparisonAnswers");
+    private final ReadOnlyStringWrapper comparisonText = new ReadOnlyStringWrapper(this, "comparisonText", "");
 
     private final ReadOnlyObjectWrapper<ViewState> state = new ReadOnlyObjectWrapper<>(this, "state", ViewState.NO_WORKSPACE);
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
@@ -145,7 +148,7 @@ public final class CurateViewModel {
         workspaces.dataVersionProperty().addListener((o, a, b) -> changed());
         workspaces.goldVersionProperty().addListener((o, a, b) -> changed()); // the expert's picks override pairs
         for (Observable p : new Observable[]{source, strategy, ties, margin, seed, minMarginOn, minMargin, minPGoodOn, minPGood, badLfOn,
-                badLfAccuracy, lengthGuardOn, maxChosenLonger, goldOverrides, topPercent}) {
+                badLfAccuracy, lengthGuardOn, maxChosenLonger, goldOverrides, topPercent, includeComparisonAnswers}) {
             p.addListener(o -> {
                 if (state.get() == ViewState.READY || state.get() == ViewState.LOADING) debounce.run(this::preview);
             });
@@ -170,6 +173,9 @@ public final class CurateViewModel {
     public DoubleProperty maxChosenLongerProperty() { return maxChosenLonger; }
     public BooleanProperty goldOverridesProperty() { return goldOverrides; }
     public DoubleProperty topPercentProperty() { return topPercent; }
+    public BooleanProperty includeComparisonAnswersProperty() { return includeComparisonAnswers; }
+    /** How many before/after answers the workspace holds, in words ("" when none). */
+    public ReadOnlyStringProperty comparisonTextProperty() { return comparisonText.getReadOnlyProperty(); }
 
     public ReadOnlyObjectProperty<ViewState> stateProperty() { return state.getReadOnlyProperty(); }
     /** A preview, save, export or import is running. */
@@ -196,7 +202,8 @@ public final class CurateViewModel {
     public CurationRequest request() {
         return new CurationRequest(strategy.get(), margin.get(), seed.get(), ties.get(), minMarginOn.get() ? minMargin.get() : Double.NaN,
                 Double.NaN, minPGoodOn.get() ? minPGood.get() : Double.NaN, badLfOn.get() ? badLfAccuracy.get() : Double.NaN,
-                lengthGuardOn.get() ? maxChosenLonger.get() : Double.NaN, goldOverrides.get(), Math.max(1, topPercent.get()));
+                lengthGuardOn.get() ? maxChosenLonger.get() : Double.NaN, goldOverrides.get(), Math.max(1, topPercent.get()),
+                includeComparisonAnswers.get());
     }
 
     // ---- preview ------------------------------------------------------------------------------------------------
@@ -323,6 +330,10 @@ public final class CurateViewModel {
         result.set(r);
         funnel.setAll(r.funnel());
         samples.setAll(p.samples());
+        int answers = r.data().comparisonAnswers();
+        comparisonText.set(answers == 0 ? "" : String.format(Locale.ROOT, "%,d answer%s of %,d comparison%s: %s",
+                answers, answers == 1 ? "" : "s", r.data().comparisons(), r.data().comparisons() == 1 ? "" : "s",
+                r.request().includeComparisonAnswers() ? "drawn from" : "left out"));
         Ranking ranking = r.data().ranking();
         rankingText.set("Scores from " + ranking.description());
         staleText.set(ranking.stale() ? ranking.staleReason() : "");
@@ -368,6 +379,7 @@ public final class CurateViewModel {
         summary.set("");
         lengthText.set("");
         verbosityWarning.set(false);
+        comparisonText.set("");
     }
 
     // ---- saving and exporting -----------------------------------------------------------------------------------

@@ -125,6 +125,12 @@ final class DatasetCard {
                     .append(String.format(Locale.ROOT, "%,d", f.removed())).append(" | ").append(escape(f.note())).append(" |\n");
         }
         md.append('\n');
+        JsonNode comparisons = params.get("includeComparisonAnswers");
+        if (comparisons != null) {
+            md.append(comparisons.asBoolean()
+                    ? "Answers of before/after comparisons (a tuned model's and its base's own outputs) could be drawn from, as the curator asked.\n\n"
+                    : "Answers of before/after comparisons (a tuned model's and its base's own outputs) were left out.\n\n");
+        }
         String note = provenance.path("lfNote").asText("");
         if (!note.isEmpty()) md.append("Note: ").append(escape(note)).append(".\n\n");
         md.append("Pair set #").append(set.id()).append(", ").append(escape(set.origin())).append(".\n");

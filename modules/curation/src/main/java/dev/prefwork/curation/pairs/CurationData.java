@@ -17,10 +17,29 @@ import java.util.List;
  * @param badLf         per row, the index in {@code lfNames} of that LF, or -1
  * @param lfNote        what limited the BAD-LF evidence, in words ("" when nothing)
  * @param labelModelRunId the run whose learned accuracies were used, or null
+ * @param comparisonAnswer per row, true when the candidate is a model's answer in a before/after comparison
+ *                      (left out of pairs unless {@link CurationRequest#includeComparisonAnswers()})
+ * @param comparisons   how many comparisons those answers come from
  */
 public record CurationData(long[] candidateIds, long[] promptIds, int[] lengths, int[] groupStart, double[] score,
                            double[] pGood, int[] goldBest, int[] goldWorst, float[] badAccuracy, int[] badLf,
-                           List<String> lfNames, String lfNote, Long labelModelRunId, Ranking ranking, String candidateSet) {
+                           List<String> lfNames, String lfNote, Long labelModelRunId, Ranking ranking, String candidateSet,
+                           boolean[] comparisonAnswer, int comparisons) {
+
+    /** Data without before/after answers. */
+    public CurationData(long[] candidateIds, long[] promptIds, int[] lengths, int[] groupStart, double[] score, double[] pGood,
+                        int[] goldBest, int[] goldWorst, float[] badAccuracy, int[] badLf, List<String> lfNames, String lfNote,
+                        Long labelModelRunId, Ranking ranking, String candidateSet) {
+        this(candidateIds, promptIds, lengths, groupStart, score, pGood, goldBest, goldWorst, badAccuracy, badLf, lfNames, lfNote,
+                labelModelRunId, ranking, candidateSet, new boolean[candidateIds.length], 0);
+    }
+
+    /** How many rows are before/after answers. */
+    public int comparisonAnswers() {
+        int n = 0;
+        for (boolean b : comparisonAnswer) if (b) n++;
+        return n;
+    }
 
     public int prompts() {
         return groupStart.length - 1;

@@ -16,10 +16,13 @@ import dev.prefwork.core.InputException;
  * @param maxChosenLonger    the largest share of pairs in which chosen is the longer side (NaN: off)
  * @param goldOverrides      the expert's best/worst picks decide chosen/rejected where they exist
  * @param topPercent         the K of {@link Strategy#SFT_TOP_K}, in percent of prompts
+ * @param includeComparisonAnswers draw from the answers of before/after comparisons too (off by default: they are a
+ *                           tuned model's and its base's own outputs, which should not feed the next training set
+ *                           unless the expert asks)
  */
 public record CurationRequest(Strategy strategy, double marginThreshold, long seed, TiePolicy ties, double minMargin,
                               double minChosenScore, double minChosenPGood, double badLfAccuracy, double maxChosenLonger,
-                              boolean goldOverrides, double topPercent) {
+                              boolean goldOverrides, double topPercent, boolean includeComparisonAnswers) {
 
     public CurationRequest {
         if (strategy == null) strategy = Strategy.BEST_WORST;
@@ -32,6 +35,14 @@ public record CurationRequest(Strategy strategy, double marginThreshold, long se
         check(maxChosenLonger, "max-chosen-longer", 0, 1, true);
         check(topPercent, "top-percent", 0, 100, false);
         if (topPercent == 0) throw new InputException(null, 0, "top-percent", "must be more than 0");
+    }
+
+    /** Without before/after answers. */
+    public CurationRequest(Strategy strategy, double marginThreshold, long seed, TiePolicy ties, double minMargin,
+                           double minChosenScore, double minChosenPGood, double badLfAccuracy, double maxChosenLonger,
+                           boolean goldOverrides, double topPercent) {
+        this(strategy, marginThreshold, seed, ties, minMargin, minChosenScore, minChosenPGood, badLfAccuracy, maxChosenLonger,
+                goldOverrides, topPercent, false);
     }
 
     private static void check(double v, String field, double lo, double hi, boolean nanOk) {
@@ -56,56 +67,61 @@ public record CurationRequest(Strategy strategy, double marginThreshold, long se
 
     public CurationRequest withStrategy(Strategy s) {
         return new CurationRequest(s, marginThreshold, seed, ties, minMargin, minChosenScore, minChosenPGood, badLfAccuracy,
-                maxChosenLonger, goldOverrides, topPercent);
+                maxChosenLonger, goldOverrides, topPercent, includeComparisonAnswers);
     }
 
     public CurationRequest withMarginThreshold(double m) {
         return new CurationRequest(strategy, m, seed, ties, minMargin, minChosenScore, minChosenPGood, badLfAccuracy,
-                maxChosenLonger, goldOverrides, topPercent);
+                maxChosenLonger, goldOverrides, topPercent, includeComparisonAnswers);
     }
 
     public CurationRequest withSeed(long s) {
         return new CurationRequest(strategy, marginThreshold, s, ties, minMargin, minChosenScore, minChosenPGood, badLfAccuracy,
-                maxChosenLonger, goldOverrides, topPercent);
+                maxChosenLonger, goldOverrides, topPercent, includeComparisonAnswers);
     }
 
     public CurationRequest withTies(TiePolicy t) {
         return new CurationRequest(strategy, marginThreshold, seed, t, minMargin, minChosenScore, minChosenPGood, badLfAccuracy,
-                maxChosenLonger, goldOverrides, topPercent);
+                maxChosenLonger, goldOverrides, topPercent, includeComparisonAnswers);
     }
 
     public CurationRequest withMinMargin(double m) {
         return new CurationRequest(strategy, marginThreshold, seed, ties, m, minChosenScore, minChosenPGood, badLfAccuracy,
-                maxChosenLonger, goldOverrides, topPercent);
+                maxChosenLonger, goldOverrides, topPercent, includeComparisonAnswers);
     }
 
     public CurationRequest withMinChosenScore(double v) {
         return new CurationRequest(strategy, marginThreshold, seed, ties, minMargin, v, minChosenPGood, badLfAccuracy,
-                maxChosenLonger, goldOverrides, topPercent);
+                maxChosenLonger, goldOverrides, topPercent, includeComparisonAnswers);
     }
 
     public CurationRequest withMinChosenPGood(double v) {
         return new CurationRequest(strategy, marginThreshold, seed, ties, minMargin, minChosenScore, v, badLfAccuracy,
-                maxChosenLonger, goldOverrides, topPercent);
+                maxChosenLonger, goldOverrides, topPercent, includeComparisonAnswers);
     }
 
     public CurationRequest withBadLfAccuracy(double v) {
         return new CurationRequest(strategy, marginThreshold, seed, ties, minMargin, minChosenScore, minChosenPGood, v,
-                maxChosenLonger, goldOverrides, topPercent);
+                maxChosenLonger, goldOverrides, topPercent, includeComparisonAnswers);
     }
 
     public CurationRequest withMaxChosenLonger(double v) {
         return new CurationRequest(strategy, marginThreshold, seed, ties, minMargin, minChosenScore, minChosenPGood, badLfAccuracy,
-                v, goldOverrides, topPercent);
+                v, goldOverrides, topPercent, includeComparisonAnswers);
     }
 
     public CurationRequest withGoldOverrides(boolean g) {
         return new CurationRequest(strategy, marginThreshold, seed, ties, minMargin, minChosenScore, minChosenPGood, badLfAccuracy,
-                maxChosenLonger, g, topPercent);
+                maxChosenLonger, g, topPercent, includeComparisonAnswers);
+    }
+
+    public CurationRequest withIncludeComparisonAnswers(boolean include) {
+        return new CurationRequest(strategy, marginThreshold, seed, ties, minMargin, minChosenScore, minChosenPGood, badLfAccuracy,
+                maxChosenLonger, goldOverrides, topPercent, include);
     }
 
     public CurationRequest withTopPercent(double k) {
         return new CurationRequest(strategy, marginThreshold, seed, ties, minMargin, minChosenScore, minChosenPGood, badLfAccuracy,
-                maxChosenLonger, goldOverrides, k);
+                maxChosenLonger, goldOverrides, k, includeComparisonAnswers);
     }
 }

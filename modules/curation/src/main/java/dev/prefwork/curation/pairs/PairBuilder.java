@@ -17,6 +17,9 @@ import java.util.Locale;
  * pair is exempt from the score filters (the expert has decided what the scores only estimate). In the margin
  * strategy the expert's best moves to the top and their worst to the bottom of the prompt's order, so no pair
  * contradicts them; a pair with the expert's pick needs only |margin| ≥ m.
+ *
+ * <p>Before/after answers ({@link CurationData#comparisonAnswer()}) are left out unless the request includes them,
+ * as if the ranking did not score them (an expert's pick among them included); the funnel says how many.
  */
 public final class PairBuilder {
 
@@ -33,20 +36,30 @@ public final class PairBuilder {
         for (int g = 0; g < d.prompts(); g++) maxGroup = Math.max(maxGroup, d.groupStart()[g + 1] - d.groupStart()[g]);
         int[] order = new int[maxGroup];
         double[] s = d.score();
+        // before/after answers are left out as if unscored, before the strategy picks, so a prompt keeps the pair
+        // its other candidates give
+        boolean[] out = r.includeComparisonAnswers() ? null : d.comparisonAnswer();
+        int promptsLeft = 0, picksLeft = 0;
         for (int g = 0; g < d.prompts(); g++) {
             if ((g & 0x3FFF) == 0) {
                 progress.checkCancelled();
                 progress.update(g, d.prompts(), String.format(Locale.ROOT, "Building pairs: %,d of %,d prompts", g, d.prompts()));
             }
-            int k = 0;
-            for (int i = d.groupStart()[g]; i < d.groupStart()[g + 1]; i++) if (!Double.isNaN(s[i])) order[k++] = i;
+            int k = 0, kept = 0;
+            for (int i = d.groupStart()[g]; i < d.groupStart()[g + 1]; i++) {
+                if (out != null && out[i]) continue;
+                kept++;
+                if (!Double.isNaN(s[i])) order[k++] = i;
+            }
+            if (kept > 0) promptsLeft++;
+            if (out != null && r.goldOverrides() && (isOut(out, d.goldBest()[g]) || isOut(out, d.goldWorst()[g]))) picksLeft++;
             if (k < 2) continue;
             rankedPrompts++;
             sort(order, k, d, r);
             int gb = r.goldOverrides() ? d.goldBest()[g] : -1;
             int gw = r.goldOverrides() ? d.goldWorst()[g] : -1;
-            if (gb >= 0 && Double.isNaN(s[gb])) gb = -1; // a pick the ranking does not score cannot be placed
-            if (gw >= 0 && Double.isNaN(s[gw])) gw = -1;
+            if (gb >= 0 && (Double.isNaN(s[gb]) || isOut(out, gb))) gb = -1; // a pick the ranking does not score cannot be placed
+            if (gw >= 0 && (Double.isNaN(s[gw]) || isOut(out, gw))) gw = -1;
             if (gb >= 0 || gw >= 0) goldPrompts++;
             boolean topTie = gb < 0 && Math.abs(s[order[0]] - s[order[1]]) <= TIE;
             int chosen = gb >= 0 ? gb : order[0];
@@ -119,9 +132,12 @@ public final class PairBuilder {
         }
 
         List<FunnelStep> funnel = new ArrayList<>();
-        funnel.add(new FunnelStep("Prompts with ≥ 2 scored candidates", -1, rankedPrompts, d.prompts() - rankedPrompts,
-                d.prompts() == rankedPrompts ? "" : String.format(Locale.ROOT, "%,d of %,d prompts have fewer than 2 scored candidates",
-                        d.prompts() - rankedPrompts, d.prompts())));
+        int answers = d.comparisonAnswers();
+        if (answers > 0) funnel.add(comparisonStep(d, r, answers, promptsLeft, picksLeft));
+        else promptsLeft = d.prompts();
+        funnel.add(new FunnelStep("Prompts with ≥ 2 scored candidates", -1, rankedPrompts, promptsLeft - rankedPrompts,
+                promptsLeft == rankedPrompts ? "" : String.format(Locale.ROOT, "%,d of %,d prompts have fewer than 2 scored candidates",
+                        promptsLeft - rankedPrompts, promptsLeft)));
         CurationResult proposedResult = new CurationResult(r, d, List.of(), proposed);
         String proposedNote = (tieSkipped == 0 ? "" : String.format(Locale.ROOT, "%,d prompt%s skipped for ties", tieSkipped, tieSkipped == 1 ? "" : "s"))
                 + (goldPrompts == 0 ? "" : (tieSkipped == 0 ? "" : "; ") + String.format(Locale.ROOT, "your picks decide %,d prompt%s",
@@ -183,6 +199,28 @@ public final class PairBuilder {
         }
         progress.update(d.prompts(), d.prompts(), "Pairs built");
         return new CurationResult(r, d, List.copyOf(funnel), proposed.select(keep));
+    }
+
+    private static boolean isOut(boolean[] out, int row) {
+        return out != null && row >= 0 && out[row];
+    }
+
+    /**
+     * The funnel's first row when the workspace holds before/after answers: how many were left out (prompts whose
+     * candidates were all such answers are its "removed"), or that they were drawn from as asked.
+     */
+    private static FunnelStep comparisonStep(CurationData d, CurationRequest r, int answers, int promptsLeft, int picksLeft) {
+        String from = String.format(Locale.ROOT, "%,d answer%s of %,d before/after comparison%s", answers, answers == 1 ? "" : "s",
+                d.comparisons(), d.comparisons() == 1 ? "" : "s");
+        if (r.includeComparisonAnswers()) {
+            return new FunnelStep("Before/after answers included", -1, promptsLeft, 0,
+                    from + " may be drawn (a tuned model's own outputs)");
+        }
+        String note = from + " (a tuned model's and its base's own outputs) are not drawn from; include them to use them";
+        if (picksLeft > 0) {
+            note += String.format(Locale.ROOT, "; your pick on %,d prompt%s was one of them and is ignored", picksLeft, picksLeft == 1 ? "" : "s");
+        }
+        return new FunnelStep("Before/after answers left out", -1, promptsLeft, d.prompts() - promptsLeft, note);
     }
 
     /** Counts what each filter kept. */
