@@ -34,10 +34,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code prefwork reward fit|show}: fit a reward model on the LFs, the label model and the gold, and print its metrics. */
+/** {@code prefwork reward fit|show|queue}: fit a reward model on the LFs, the label model and the gold, and print its metrics. */
 @Command(name = "reward", mixinStandardHelpOptions = true,
         description = "Train a reward model that ranks each prompt's candidates, and see how well it agrees with your gold.",
-        subcommands = {RewardCommand.Fit.class, RewardCommand.Show.class})
+        subcommands = {RewardCommand.Fit.class, RewardCommand.Show.class, RewardCommand.Queue.class})
 final class RewardCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -175,6 +175,57 @@ final class RewardCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new InputException(e.getMessage());
             }
+        }
+    }
+
+    @Command(name = "queue", mixinStandardHelpOptions = true,
+            description = {"List a queue the last fit filled: 'review' (contradicts your gold, contradicts a high-accuracy LF,"
+                    + " least sure) or 'informative' (the unlabelled prompts whose labels would teach the model most:"
+                    + " uncertainty of its top choice × (1 + LF disagreement), near-duplicates and one-group runs avoided)."})
+    static final class Queue implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "<workspace>", description = "Workspace folder.")
+        Path workspace;
+
+        @Option(names = "--kind", defaultValue = "review", description = "review or informative (default: ${DEFAULT-VALUE}).")
+        String kind;
+
+        @Option(names = "--limit", defaultValue = "50", description = "At most this many prompts (default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Option(names = "--json", description = "Print JSON for machines.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!kind.equals("review") && !kind.equals("informative")) {
+                throw new InputException("unknown --kind '" + kind + "'; choose review or informative");
+            }
+            List<dev.prefwork.store.ReviewRepository.ReviewItem> items;
+            try (Workspace ws = WorkspaceArg.openExisting(workspace)) {
+                items = ws.reviews().list().stream()
+                        .filter(i -> kind.equals("informative") == ReviewQueue.SOURCE_INFORMATIVE.equals(i.source()))
+                        .limit(Math.max(0, limit)).toList();
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+                ArrayNode arr = mapper.createArrayNode();
+                for (var i : items) {
+                    arr.addObject().put("promptId", i.promptId()).put("priority", i.priority()).put("reason", i.reason())
+                            .put("reviewed", i.reviewed());
+                }
+                out.println(mapper.writeValueAsString(arr));
+            } else {
+                if (items.isEmpty()) out.println("The " + kind + " queue is empty; run `prefwork reward fit " + workspace + "` first.");
+                for (var i : items) {
+                    out.printf(Locale.ROOT, "%8d  %.3f  %s%s%n", i.promptId(), i.priority(), i.reviewed() ? "[reviewed] " : "", i.reason());
+                }
+            }
+            out.flush();
+            return 0;
         }
     }
 

@@ -75,6 +75,16 @@ class RewardCliTest {
                 .contains("Held-out pairwise accuracy").contains("LF majority vote").contains("Longer is better")
                 .contains("beats both").contains("Calibration").contains("(bias)").contains("LF: Refusal or deflection");
 
+        PrefworkCliTest.Run queue = cli("reward", "queue", ws.toString(), "--kind", "informative", "--limit", "5", "--json");
+        assertThat(queue.code()).as(queue.err()).isZero();
+        JsonNode items = new ObjectMapper().readTree(queue.out());
+        assertThat(items.size()).isEqualTo(5);
+        for (JsonNode i : items) assertThat(i.get("reason").asText()).startsWith("most informative: ");
+        PrefworkCliTest.Run review = cli("reward", "queue", ws.toString());
+        assertThat(review.code()).as(review.err()).isZero();
+        assertThat(review.out()).doesNotContain("most informative").containsAnyOf("least sure", "contradicts");
+        assertThat(cli("reward", "queue", ws.toString(), "--kind", "nope").code()).isEqualTo(2);
+
         Path out = dir.resolve("scores.jsonl");
         PrefworkCliTest.Run scores = cli("scores", ws.toString(), "--out", out.toString());
         assertThat(scores.code()).as(scores.err()).isZero();

@@ -7,7 +7,7 @@ import java.util.Objects;
  * the expert has not labelled yet first (in the queue's own order), then the labelled ones, so a queue is also a
  * to-do list: "done" means labelled (for {@link NeedsReview}: reviewed since it was flagged).
  *
- * <p>{@link #key()} is a short stable text ("unlabelled", "category:coding", "random:42", "review") stored with a
+ * <p>{@link #key()} is a short stable text ("unlabelled", "category:coding", "random:42", "review", "informative") stored with a
  * labelling session so that a reopened workspace resumes in the same queue.
  */
 public sealed interface LabelQueue {
@@ -44,12 +44,27 @@ public sealed interface LabelQueue {
         @Override public String title() { return "Needs review"; }
     }
 
+    /**
+     * The unlabelled prompts whose label would teach the reward model most (fitting it flags them: it is unsure of its
+     * top answer and the LFs disagree with it), highest priority first; "done" as for {@link NeedsReview}.
+     */
+    record MostInformative() implements LabelQueue {
+        @Override public String key() { return "informative"; }
+        @Override public String title() { return "Most informative"; }
+    }
+
+    /** Whether the queue walks flagged prompts ("done" = reviewed since flagged) rather than all or a part of them. */
+    default boolean flagged() {
+        return this instanceof NeedsReview || this instanceof MostInformative;
+    }
+
     LabelQueue DEFAULT = new UnlabelledFirst();
 
     /** The queue a {@link #key()} names; anything unreadable is the default queue. */
     static LabelQueue parse(String key) {
         if (key == null) return DEFAULT;
         if (key.equals("review")) return new NeedsReview();
+        if (key.equals("informative")) return new MostInformative();
         if (key.startsWith("category:")) return new Category(key.substring("category:".length()));
         if (key.startsWith("random:")) {
             try {

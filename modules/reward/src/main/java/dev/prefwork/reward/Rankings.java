@@ -319,6 +319,11 @@ public final class Rankings {
         return ReviewQueue.build(this, weighted, limit);
     }
 
+    /** The most-informative queue under these weights (see {@link ReviewQueue#mostInformative(List, int)}). */
+    public List<ReviewQueue.Item> informativeItems(Weighted weighted, Map<Long, String> groupOf, int limit) {
+        return ReviewQueue.mostInformative(this, weighted, groupOf, limit);
+    }
+
     // package-private views for the review queue
 
     int groups() {

@@ -178,12 +178,7 @@ public final class RewardService {
         RewardModel model = model(workspace.rewardModels().get(id).orElseThrow());
         cachedRankings = Rankings.of(model, scores, otherScores(id));
         if (request.updateReviewQueue()) {
-            Rankings.Weighted w = cachedRankings.weigh(java.util.Map.of());
-            List<ReviewRepository.Flag> flags = new ArrayList<>();
-            for (ReviewQueue.Item item : cachedRankings.reviewItems(w, ReviewQueue.defaultLimit(index.prompts()))) {
-                flags.add(new ReviewRepository.Flag(item.promptId(), item.reason(), item.priority()));
-            }
-            workspace.reviews().replace(ReviewQueue.SOURCE, flags);
+            ReviewQueue.store(workspace, cachedRankings, cachedRankings.weigh(java.util.Map.of()));
         }
         progress.update(1, 1, "Done");
         return model;

@@ -130,6 +130,21 @@ class RewardServiceTest {
     }
 
     @Test
+    void theMostInformativeQueueIsItsOwnQueueOfUnflaggedPrompts() {
+        List<ReviewRepository.ReviewItem> informative = ws.reviews().list().stream()
+                .filter(i -> i.source().equals(ReviewQueue.SOURCE_INFORMATIVE)).toList();
+        assertThat(informative).isNotEmpty().hasSizeLessThanOrEqualTo(ReviewQueue.defaultLimit(66));
+        assertThat(informative).allMatch(i -> i.reason().startsWith("most informative: ") && i.priority() >= 0 && i.priority() <= 2);
+        // the Compare step's two queues: needs review holds the rankings' flags only, most informative the rest
+        dev.prefwork.store.QueueRepository.QueueIds review = ws.queues().load(new dev.prefwork.core.LabelQueue.NeedsReview());
+        dev.prefwork.store.QueueRepository.QueueIds mi = ws.queues().load(new dev.prefwork.core.LabelQueue.MostInformative());
+        assertThat(review.size()).isEqualTo(ReviewQueue.defaultLimit(66));
+        assertThat(mi.size()).isEqualTo(informative.size());
+        for (long id : mi.ids()) assertThat(review.indexOf(id)).isEqualTo(-1);
+        assertThat(ws.reviews().pending()).isEqualTo(ReviewQueue.defaultLimit(66));
+    }
+
+    @Test
     void theSameSeedGivesTheSameModel() {
         Path dir = tmp.resolve("again");
         try (Workspace other = DemoData.workspace(dir); DemoData.Services s = DemoData.services(other, tmp.resolve("home2"))) {

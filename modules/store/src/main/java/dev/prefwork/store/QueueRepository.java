@@ -27,6 +27,9 @@ public final class QueueRepository {
         }
     }
 
+    /** The review_item source of the most-informative flags (the reward module's ReviewQueue.SOURCE_INFORMATIVE). */
+    public static final String INFORMATIVE = "informative";
+
     private final Jdbc jdbc;
 
     QueueRepository(Jdbc jdbc) {
@@ -34,11 +37,12 @@ public final class QueueRepository {
     }
 
     public QueueIds load(LabelQueue queue) {
-        if (queue instanceof LabelQueue.NeedsReview) {
-            List<long[]> rows = jdbc.list("""
-                    SELECT prompt_id, CASE WHEN reviewed_at IS NULL THEN 0 ELSE 1 END FROM review_item
-                    ORDER BY CASE WHEN reviewed_at IS NULL THEN 0 ELSE 1 END, priority DESC, prompt_id""",
-                    rs -> new long[]{rs.getLong(1), rs.getLong(2)});
+        if (queue.flagged()) {
+            // the most-informative queue is the flags its source set; needs review is every other flag
+            String where = queue instanceof LabelQueue.MostInformative ? "WHERE source = ?" : "WHERE source <> ?";
+            List<long[]> rows = jdbc.list("SELECT prompt_id, CASE WHEN reviewed_at IS NULL THEN 0 ELSE 1 END FROM review_item " + where + """
+                     ORDER BY CASE WHEN reviewed_at IS NULL THEN 0 ELSE 1 END, priority DESC, prompt_id""",
+                    rs -> new long[]{rs.getLong(1), rs.getLong(2)}, INFORMATIVE);
             long[] ids = new long[rows.size()];
             int done = 0;
             for (int i = 0; i < ids.length; i++) {
@@ -55,8 +59,9 @@ public final class QueueRepository {
 
     /** How many of the queue's prompts are done now. */
     public int done(LabelQueue queue) {
-        if (queue instanceof LabelQueue.NeedsReview) {
-            return (int) jdbc.count("SELECT COUNT(*) FROM review_item WHERE reviewed_at IS NOT NULL");
+        if (queue.flagged()) {
+            String op = queue instanceof LabelQueue.MostInformative ? "=" : "<>";
+            return (int) jdbc.count("SELECT COUNT(*) FROM review_item WHERE reviewed_at IS NOT NULL AND source " + op + " ?", INFORMATIVE);
         }
         if (queue instanceof LabelQueue.Category c) {
             return c.category().isEmpty()

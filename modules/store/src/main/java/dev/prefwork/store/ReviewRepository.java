@@ -98,8 +98,9 @@ public final class ReviewRepository {
         return (int) jdbc.count("SELECT COUNT(*) FROM review_item");
     }
 
+    /** Flags not yet reviewed in the needs-review queue (the most-informative queue's are not counted). */
     public int pending() {
-        return (int) jdbc.count("SELECT COUNT(*) FROM review_item WHERE reviewed_at IS NULL");
+        return (int) jdbc.count("SELECT COUNT(*) FROM review_item WHERE reviewed_at IS NULL AND source <> ?", QueueRepository.INFORMATIVE);
     }
 
     private static ReviewItem map(ResultSet rs) throws SQLException {

@@ -330,12 +330,13 @@ public final class CompareViewModel {
     /** What an empty state says (which queue is empty, and why). */
     public ReadOnlyStringProperty emptyTextProperty() { return emptyText.getReadOnlyProperty(); }
 
-    /** The queues the chooser offers: unlabelled first, random, needs review, then one per category. */
+    /** The queues the chooser offers: unlabelled first, random, needs review, most informative, then one per category. */
     public List<LabelQueue> queueChoices() {
         List<LabelQueue> out = new ArrayList<>();
         out.add(LabelQueue.DEFAULT);
         out.add(new LabelQueue.Random(randomSeed.get()));
         out.add(new LabelQueue.NeedsReview());
+        out.add(new LabelQueue.MostInformative());
         for (String c : categories) out.add(new LabelQueue.Category(c));
         return out;
     }
@@ -549,6 +550,8 @@ public final class CompareViewModel {
             emptyText.set(noPrompts ? "This workspace has no prompts yet. Import a file to start labelling."
                     : q instanceof LabelQueue.NeedsReview
                     ? "Nothing needs review. The Rankings step flags prompts where the model is unsure or disagrees with your labels."
+                    : q instanceof LabelQueue.MostInformative
+                    ? "No prompts picked yet. Fitting the reward model picks the unlabelled prompts whose labels would teach it most."
                     : "No prompts in this queue.");
         }
         updateProgressText();
@@ -1232,7 +1235,7 @@ public final class CompareViewModel {
         int size = queueSize.get();
         int pos = position.get();
         positionText.set(size == 0 || pos < 0 ? "" : "Prompt " + Fmt.count(pos + 1) + " of " + Fmt.count(size));
-        String doneWord = queue.get() instanceof LabelQueue.NeedsReview ? "reviewed" : "labelled";
+        String doneWord = queue.get().flagged() ? "reviewed" : "labelled";
         progressText.set(size == 0 ? "" : Fmt.count(done.get()) + " of " + Fmt.count(size) + " " + doneWord);
         progress.set(size == 0 ? 0 : Math.min(1.0, (double) done.get() / size));
     }

@@ -383,11 +383,7 @@ public final class RankingsViewModel {
         Rankings.Weighted w = weighted;
         if (ws == null || r == null || w == null) return;
         executor.execute(BackgroundTask.of("Updating the needs-review queue", p -> {
-            List<ReviewRepository.Flag> flags = new ArrayList<>();
-            for (ReviewQueue.Item i : r.reviewItems(w, ReviewQueue.defaultLimit(r.index().prompts()))) {
-                flags.add(new ReviewRepository.Flag(i.promptId(), i.reason(), i.priority()));
-            }
-            ws.reviews().replace(ReviewQueue.SOURCE, flags);
+            ReviewQueue.store(ws, r, w);
             return reviewRows(ws);
         }).onSuccess(rows -> {
             applyReview(rows);

@@ -322,6 +322,33 @@ class CompareViewModelTest {
     }
 
     @Test
+    void theMostInformativeQueueIsOfferedAndWalksOnlyItsOwnFlags() {
+        assertThat(vm.queueChoices()).contains(new LabelQueue.MostInformative());
+        vm.setQueue(new LabelQueue.MostInformative());
+        assertThat(vm.stateProperty().get()).isEqualTo(ViewState.EMPTY_QUEUE);
+        assertThat(vm.emptyTextProperty().get()).startsWith("No prompts picked yet");
+
+        long p1 = ws().prompts().bySourceId("demo-data-03").orElseThrow().id();
+        long p2 = ws().prompts().bySourceId("demo-sum-04").orElseThrow().id();
+        long p3 = ws().prompts().bySourceId("demo-write-05").orElseThrow().id();
+        ws().reviews().flag(p1, "Low margin between 1st and 2nd", 0.9, "rankings");
+        ws().reviews().flag(p2, "most informative: the model can hardly tell its two best answers (1 and 2) apart", 1.2, "informative");
+        ws().reviews().flag(p3, "most informative: the model prefers answer 3 over 1, but not by much", 0.3, "informative");
+        vm.setQueue(new LabelQueue.MostInformative());
+        assertThat(vm.queueSizeProperty().get()).isEqualTo(2);
+        assertThat(shown()).isEqualTo("demo-sum-04");
+        assertThat(vm.currentProperty().get().reviewReason()).contains("can hardly tell its two best answers");
+        assertThat(vm.progressTextProperty().get()).isEqualTo("0 of 2 reviewed");
+        vm.toggleBest(4);
+        assertThat(vm.progressTextProperty().get()).isEqualTo("1 of 2 reviewed");
+        assertThat(vm.reviewPendingProperty().get()).as("needs review counts only its own flags").isEqualTo(1);
+        vm.setQueue(new LabelQueue.NeedsReview());
+        assertThat(vm.queueSizeProperty().get()).isEqualTo(1);
+        assertThat(shown()).isEqualTo("demo-data-03");
+        assertThat(LabelQueue.parse(new LabelQueue.MostInformative().key())).isEqualTo(new LabelQueue.MostInformative());
+    }
+
+    @Test
     void openingAPromptFromThePromptsStepWorksTwiceAndLeavesANarrowQueue() {
         long id = ws().prompts().bySourceId("demo-write-05").orElseThrow().id();
         vm.setQueue(new LabelQueue.Category("sql-code"));
