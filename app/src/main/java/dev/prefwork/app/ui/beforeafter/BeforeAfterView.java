@@ -37,6 +37,9 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.function.Function;
+import static dev.prefwork.app.ui.common.Forms.form;
+import static dev.prefwork.app.ui.common.Forms.section;
+import static dev.prefwork.app.ui.common.Forms.muted;
 
 /**
  * The Before/after step: on the left which finished run, how many held-out prompts and an optional judge server,
@@ -350,34 +353,5 @@ public final class BeforeAfterView implements Step.StepView {
         property.addListener((o, a, b) -> s.getValueFactory().setValue(b.intValue()));
         s.setMaxWidth(Double.MAX_VALUE);
         return s;
-    }
-
-    private static GridPane form(String[] labels, Node... fields) {
-        GridPane g = new GridPane();
-        g.setHgap(10);
-        g.setVgap(6);
-        for (int i = 0; i < labels.length; i++) {
-            Label l = new Label(labels[i]);
-            l.setMinWidth(Region.USE_PREF_SIZE);
-            g.add(l, 0, i);
-            g.add(fields[i], 1, i);
-            GridPane.setHgrow(fields[i], Priority.ALWAYS);
-            if (fields[i] instanceof Region r) r.setMaxWidth(Double.MAX_VALUE);
-        }
-        return g;
-    }
-
-    private static Label section(String text) {
-        Label l = new Label(text);
-        l.getStyleClass().add(Styles.TITLE_4);
-        l.setPadding(new Insets(8, 0, 0, 0));
-        return l;
-    }
-
-    private static Label muted(String text) {
-        Label l = new Label(text);
-        l.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
-        l.setWrapText(true);
-        return l;
     }
 }

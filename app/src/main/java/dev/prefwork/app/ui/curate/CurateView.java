@@ -68,6 +68,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import static dev.prefwork.app.ui.common.Forms.form;
+import static dev.prefwork.app.ui.common.Forms.section;
+import static dev.prefwork.app.ui.common.Forms.muted;
 
 /**
  * The Curate &amp; export step: strategy, ties and filters on the left; on the right the funnel (counts after each
@@ -639,34 +642,6 @@ public final class CurateView implements Step.StepView {
     private static void visibleWhen(Node n, javafx.beans.value.ObservableValue<Boolean> condition) {
         n.visibleProperty().bind(condition);
         n.managedProperty().bind(n.visibleProperty());
-    }
-
-    private static GridPane form(String[] labels, Node... fields) {
-        GridPane g = new GridPane();
-        g.setHgap(8);
-        g.setVgap(6);
-        for (int i = 0; i < labels.length; i++) {
-            Label l = new Label(labels[i]);
-            l.setMinWidth(Region.USE_PREF_SIZE);
-            g.add(l, 0, i);
-            g.add(fields[i], 1, i);
-            GridPane.setHgrow(fields[i], Priority.ALWAYS);
-        }
-        return g;
-    }
-
-    private static Label section(String text) {
-        Label l = new Label(text);
-        l.getStyleClass().add(Styles.TITLE_4);
-        l.setPadding(new Insets(6, 0, 0, 0));
-        return l;
-    }
-
-    private static Label muted(String text) {
-        Label l = new Label(text);
-        l.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
-        l.setWrapText(true);
-        return l;
     }
 
     static Path path(File f) {

@@ -53,6 +53,9 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.function.Function;
+import static dev.prefwork.app.ui.common.Forms.form;
+import static dev.prefwork.app.ui.common.Forms.section;
+import static dev.prefwork.app.ui.common.Forms.muted;
 
 /**
  * The Generate step: where the model is (a server with a preset, or an ONNX model folder) and a connection test on
@@ -549,34 +552,5 @@ public final class GenerateView implements Step.StepView {
             @Override public String toString(T t) { return t == null ? "" : label.apply(t); }
             @Override public T fromString(String s) { return null; }
         };
-    }
-
-    private static GridPane form(String[] labels, Node... fields) {
-        GridPane g = new GridPane();
-        g.setHgap(10);
-        g.setVgap(6);
-        for (int i = 0; i < labels.length; i++) {
-            Label l = new Label(labels[i]);
-            l.setMinWidth(Region.USE_PREF_SIZE);
-            g.add(l, 0, i);
-            g.add(fields[i], 1, i);
-            GridPane.setHgrow(fields[i], Priority.ALWAYS);
-            if (fields[i] instanceof Region r) r.setMaxWidth(Double.MAX_VALUE);
-        }
-        return g;
-    }
-
-    private static Label section(String text) {
-        Label l = new Label(text);
-        l.getStyleClass().add(Styles.TITLE_4);
-        l.setPadding(new Insets(8, 0, 0, 0));
-        return l;
-    }
-
-    private static Label muted(String text) {
-        Label l = new Label(text);
-        l.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
-        l.setWrapText(true);
-        return l;
     }
 }

@@ -43,6 +43,9 @@ import javafx.util.StringConverter;
 
 import java.util.Locale;
 import java.util.function.Function;
+import static dev.prefwork.app.ui.common.Forms.form;
+import static dev.prefwork.app.ui.common.Forms.section;
+import static dev.prefwork.app.ui.common.Forms.muted;
 
 /**
  * The Label model step: settings on the left (model, parameters, class prior, aspect weights, Fit), the latest
@@ -415,34 +418,6 @@ public final class LabelModelView implements Step.StepView {
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------------
-
-    private static GridPane form(String[] labels, Node... fields) {
-        GridPane g = new GridPane();
-        g.setHgap(8);
-        g.setVgap(6);
-        for (int i = 0; i < labels.length; i++) {
-            Label l = new Label(labels[i]);
-            l.setMinWidth(Region.USE_PREF_SIZE);
-            g.add(l, 0, i);
-            g.add(fields[i], 1, i);
-            GridPane.setHgrow(fields[i], Priority.ALWAYS);
-        }
-        return g;
-    }
-
-    private static Label section(String text) {
-        Label l = new Label(text);
-        l.getStyleClass().add(Styles.TITLE_4);
-        l.setPadding(new Insets(6, 0, 0, 0));
-        return l;
-    }
-
-    private static Label muted(String text) {
-        Label l = new Label(text);
-        l.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
-        l.setWrapText(true);
-        return l;
-    }
 
     static String kindLabel(String kind) {
         return switch (kind) {

@@ -60,6 +60,8 @@ import java.io.File;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import static dev.prefwork.app.ui.common.Forms.section;
+import static dev.prefwork.app.ui.common.Forms.muted;
 
 /**
  * The Rankings step: settings on the left (model, regularisation, features, folds, the external scorer to compare,
@@ -702,20 +704,6 @@ public final class RankingsView implements Step.StepView {
 
     private static Label fixed(Label l) {
         l.setMinWidth(Region.USE_PREF_SIZE);
-        return l;
-    }
-
-    private static Label section(String text) {
-        Label l = new Label(text);
-        l.getStyleClass().add(Styles.TITLE_4);
-        l.setPadding(new Insets(6, 0, 0, 0));
-        return l;
-    }
-
-    private static Label muted(String text) {
-        Label l = new Label(text);
-        l.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
-        l.setWrapText(true);
         return l;
     }
 
