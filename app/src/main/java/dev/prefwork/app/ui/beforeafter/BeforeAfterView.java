@@ -37,7 +37,9 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.function.Function;
+import static dev.prefwork.app.ui.common.Forms.converter;
 import static dev.prefwork.app.ui.common.Forms.form;
+import static dev.prefwork.app.ui.common.Forms.intSpinner;
 import static dev.prefwork.app.ui.common.Forms.section;
 import static dev.prefwork.app.ui.common.Forms.muted;
 
@@ -328,30 +330,5 @@ public final class BeforeAfterView implements Step.StepView {
         c.setMinWidth(c.getPrefWidth() * 0.75);
         c.setMaxWidth(c.getPrefWidth() * 1.4);
         return c;
-    }
-
-    private static <T> StringConverter<T> converter(Function<T, String> f) {
-        return new StringConverter<>() {
-            @Override
-            public String toString(T t) {
-                return t == null ? "" : f.apply(t);
-            }
-
-            @Override
-            public T fromString(String s) {
-                return null;
-            }
-        };
-    }
-
-    private static Spinner<Integer> intSpinner(IntegerProperty property, int min, int max, int step) {
-        Spinner<Integer> s = new Spinner<>(min, max, Math.max(min, Math.min(max, property.get())), step);
-        s.setEditable(true);
-        s.getValueFactory().valueProperty().addListener((o, a, b) -> {
-            if (b != null) property.set(b);
-        });
-        property.addListener((o, a, b) -> s.getValueFactory().setValue(b.intValue()));
-        s.setMaxWidth(Double.MAX_VALUE);
-        return s;
     }
 }

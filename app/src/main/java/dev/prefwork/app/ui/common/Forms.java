@@ -1,12 +1,17 @@
 package dev.prefwork.app.ui.common;
 
 import atlantafx.base.theme.Styles;
+import javafx.beans.property.IntegerProperty;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
+import javafx.scene.control.Spinner;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
+import javafx.util.StringConverter;
+
+import java.util.function.Function;
 
 /** The small building blocks the settings panes share, so every step's form looks and lines up the same. */
 public final class Forms {
@@ -44,5 +49,32 @@ public final class Forms {
         l.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         l.setWrapText(true);
         return l;
+    }
+
+    /** An editable whole-number spinner kept in step with {@code property} both ways. */
+    public static Spinner<Integer> intSpinner(IntegerProperty property, int min, int max, int step) {
+        Spinner<Integer> s = new Spinner<>(min, max, Math.max(min, Math.min(max, property.get())), step);
+        s.setEditable(true);
+        s.getValueFactory().valueProperty().addListener((o, a, b) -> {
+            if (b != null) property.set(b);
+        });
+        property.addListener((o, a, b) -> s.getValueFactory().setValue(b.intValue()));
+        s.setMaxWidth(Double.MAX_VALUE);
+        return s;
+    }
+
+    /** A display-only converter for choice boxes and combo boxes (null shows as nothing). */
+    public static <T> StringConverter<T> converter(Function<T, String> label) {
+        return new StringConverter<>() {
+            @Override
+            public String toString(T t) {
+                return t == null ? "" : label.apply(t);
+            }
+
+            @Override
+            public T fromString(String s) {
+                return null;
+            }
+        };
     }
 }

@@ -53,7 +53,9 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.function.Function;
+import static dev.prefwork.app.ui.common.Forms.converter;
 import static dev.prefwork.app.ui.common.Forms.form;
+import static dev.prefwork.app.ui.common.Forms.intSpinner;
 import static dev.prefwork.app.ui.common.Forms.section;
 import static dev.prefwork.app.ui.common.Forms.muted;
 
@@ -513,17 +515,6 @@ public final class GenerateView implements Step.StepView {
 
     // ---- helpers --------------------------------------------------------------------------------------------------
 
-    private static Spinner<Integer> intSpinner(IntegerProperty property, int min, int max, int step) {
-        Spinner<Integer> s = new Spinner<>(min, max, Math.max(min, Math.min(max, property.get())), step);
-        s.setEditable(true);
-        s.getValueFactory().valueProperty().addListener((o, a, b) -> {
-            if (b != null) property.set(b);
-        });
-        property.addListener((o, a, b) -> s.getValueFactory().setValue(b.intValue()));
-        s.setMaxWidth(Double.MAX_VALUE);
-        return s;
-    }
-
     private static Spinner<Double> doubleSpinner(javafx.beans.property.DoubleProperty property, double min, double max, double step) {
         Spinner<Double> s = new Spinner<>();
         SpinnerValueFactory.DoubleSpinnerValueFactory f = new SpinnerValueFactory.DoubleSpinnerValueFactory(min, max, property.get(), step);
@@ -545,12 +536,5 @@ public final class GenerateView implements Step.StepView {
         property.addListener((o, a, b) -> f.setValue(b.doubleValue()));
         s.setMaxWidth(Double.MAX_VALUE);
         return s;
-    }
-
-    private static <T> StringConverter<T> converter(Function<T, String> label) {
-        return new StringConverter<>() {
-            @Override public String toString(T t) { return t == null ? "" : label.apply(t); }
-            @Override public T fromString(String s) { return null; }
-        };
     }
 }
